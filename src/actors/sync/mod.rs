@@ -1,0 +1,8 @@
+//! Sync actors: outbox relays publish changes written by this role; consumers apply changes
+//! published by other roles, idempotently, and report each one as a sync job.
+
+pub mod consumer;
+pub mod outbox_relay;
+
+pub use consumer::{EventConsumer, EventHandler, HandlerError};
+pub use outbox_relay::{Outbox, OutboxRelay};

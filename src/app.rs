@@ -1,0 +1,70 @@
+//! The process: connects what the chosen roles need, starts them, and stops them in order.
+
+use std::net::TcpListener;
+
+use crate::auth::TokenKeys;
+use crate::config::{Role, Settings};
+use crate::roles::{self, RoleContext, RunningRole};
+use crate::storage::amqp::Bus;
+
+pub struct Application {
+    roles: Vec<RunningRole>,
+    bus: Bus,
+}
+
+impl Application {
+    /// Starts every role in `settings.roles`; a port of 0 picks a free one (tests).
+    pub async fn start(settings: Settings) -> anyhow::Result<Self> {
+        let bus = Bus::connect(settings.amqp_url.expose(), &settings.amqp_namespace).await?;
+        let context = RoleContext {
+            token_keys: TokenKeys::new(&settings.token_secret, settings.access_token_ttl),
+            settings: settings.clone(),
+            bus: bus.clone(),
+        };
+        let mut running = Vec::new();
+        for role in &settings.roles {
+            let listener = TcpListener::bind((settings.bind_host.as_str(), settings.port_of(*role)))?;
+            let started = match role {
+                Role::Customer => roles::customer_api::start(&context, listener).await?,
+                Role::Admin => roles::admin_api::start(&context, listener).await?,
+                Role::System => roles::system_api::start(&context, listener).await?,
+                Role::Scheduler => roles::scheduler::start(&context, listener).await?,
+            };
+            running.push(started);
+        }
+        Ok(Self { roles: running, bus })
+    }
+
+    pub fn port(&self, role: Role) -> Option<u16> {
+        self.roles.iter().find(|running| running.role == role).map(|running| running.port)
+    }
+
+    pub fn registry(&self, role: Role) -> Option<crate::actors::health::ActorRegistry> {
+        self.roles.iter().find(|running| running.role == role).map(|running| running.registry.clone())
+    }
+
+    /// Waits for SIGTERM or SIGINT, then stops in order.
+    pub async fn run_until_signalled(self) -> anyhow::Result<()> {
+        wait_for_signal().await?;
+        self.stop().await;
+        Ok(())
+    }
+
+    pub async fn stop(self) {
+        for role in self.roles {
+            role.stop().await;
+        }
+        self.bus.close().await;
+    }
+}
+
+async fn wait_for_signal() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = terminate.recv() => tracing::info!(signal = "SIGTERM", "shutdown requested"),
+        _ = interrupt.recv() => tracing::info!(signal = "SIGINT", "shutdown requested"),
+    }
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! One typed `Settings`, read once from the environment. Every value has a documented default in
+//! code (see README "Configuration"); secrets are wrapped so they never reach a log line.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The processes this binary can be. `ASTRO_ROLES=customer,admin` starts two in one process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Customer,
+    Admin,
+    System,
+    Scheduler,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Customer, Role::Admin, Role::System, Role::Scheduler];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Admin => "admin",
+            Role::System => "system",
+            Role::Scheduler => "scheduler",
+        }
+    }
+
+    fn parse(raw: &str) -> Result<Vec<Role>, ConfigError> {
+        let mut roles = Vec::new();
+        for part in raw.split(',').map(str::trim).filter(|part| !part.is_empty()) {
+            match part {
+                "all" => roles.extend(Role::ALL),
+                "customer" => roles.push(Role::Customer),
+                "admin" => roles.push(Role::Admin),
+                "system" => roles.push(Role::System),
+                "scheduler" => roles.push(Role::Scheduler),
+                other => return Err(ConfigError::Invalid("ASTRO_ROLES", other.to_owned())),
+            }
+        }
+        roles.dedup();
+        if roles.is_empty() {
+            return Err(ConfigError::Invalid("ASTRO_ROLES", raw.to_owned()));
+        }
+        Ok(roles)
+    }
+}
+
+/// A value that must not be printed.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} has an invalid value {1:?}")]
+    Invalid(&'static str, String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub roles: Vec<Role>,
+    pub bind_host: String,
+    pub customer_port: u16,
+    pub admin_port: u16,
+    pub system_port: u16,
+    pub scheduler_port: u16,
+    /// HTTP worker threads per role (actix-web default would be one per core per role).
+    pub http_workers: usize,
+    pub database_url: Secret,
+    pub database_max_connections: u32,
+    pub customer_mongo_url: Secret,
+    pub customer_mongo_db: String,
+    pub system_mongo_url: Secret,
+    pub system_mongo_db: String,
+    pub amqp_url: Secret,
+    /// Prefix of every exchange and queue name, so several deployments (or tests) share a broker.
+    pub amqp_namespace: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub mail_from: String,
+    pub token_secret: Secret,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// Public base URL of the edge, used for links in emails.
+    pub public_base_url: String,
+    pub shutdown_timeout: Duration,
+    /// How long a caller waits for a launch actor before getting 503.
+    pub actor_timeout: Duration,
+    /// Messages a launch actor may hold before new ones are refused with 503.
+    pub launch_mailbox_capacity: usize,
+    pub seed_it_email: Option<String>,
+    pub seed_it_password: Option<Secret>,
+    pub seed_it_name: String,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can build settings without touching the process env.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let text = |key: &str, default: &str| lookup(key).unwrap_or_else(|| default.to_owned());
+        let number = |key: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match lookup(key) {
+                None => Ok(default),
+                Some(raw) => raw.trim().parse().map_err(|_| ConfigError::Invalid(key, raw)),
+            }
+        };
+        let port = |key: &'static str, default: u16| -> Result<u16, ConfigError> {
+            let value = number(key, u64::from(default))?;
+            u16::try_from(value).map_err(|_| ConfigError::Invalid(key, value.to_string()))
+        };
+        let to_usize = |key: &'static str, value: u64| {
+            usize::try_from(value).map_err(|_| ConfigError::Invalid(key, value.to_string()))
+        };
+        let to_u32 = |key: &'static str, value: u64| {
+            u32::try_from(value).map_err(|_| ConfigError::Invalid(key, value.to_string()))
+        };
+
+        Ok(Self {
+            roles: Role::parse(&text("ASTRO_ROLES", "all"))?,
+            bind_host: text("ASTRO_BIND_HOST", "127.0.0.1"),
+            customer_port: port("ASTRO_CUSTOMER_PORT", 8081)?,
+            admin_port: port("ASTRO_ADMIN_PORT", 8082)?,
+            system_port: port("ASTRO_SYSTEM_PORT", 8083)?,
+            scheduler_port: port("ASTRO_SCHEDULER_PORT", 8084)?,
+            http_workers: to_usize("ASTRO_HTTP_WORKERS", number("ASTRO_HTTP_WORKERS", 2)?)?,
+            database_url: Secret::new(text(
+                "ASTRO_DATABASE_URL",
+                "postgres://astro:astro@127.0.0.1:5433/astro_ops?sslmode=disable",
+            )),
+            database_max_connections: to_u32(
+                "ASTRO_DATABASE_MAX_CONNECTIONS",
+                number("ASTRO_DATABASE_MAX_CONNECTIONS", 10)?,
+            )?,
+            customer_mongo_url: Secret::new(text("ASTRO_CUSTOMER_MONGO_URL", "mongodb://127.0.0.1:27018/")),
+            customer_mongo_db: text("ASTRO_CUSTOMER_MONGO_DB", "astro_customer"),
+            system_mongo_url: Secret::new(text("ASTRO_SYSTEM_MONGO_URL", "mongodb://127.0.0.1:27018/")),
+            system_mongo_db: text("ASTRO_SYSTEM_MONGO_DB", "astro_system"),
+            amqp_url: Secret::new(text("ASTRO_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f")),
+            amqp_namespace: text("ASTRO_AMQP_NAMESPACE", "astro"),
+            smtp_host: text("ASTRO_SMTP_HOST", "127.0.0.1"),
+            smtp_port: port("ASTRO_SMTP_PORT", 1025)?,
+            mail_from: text("ASTRO_MAIL_FROM", "Astro Bookings <no-reply@astro.local>"),
+            token_secret: Secret::new(text("ASTRO_TOKEN_SECRET", "dev-only-secret-change-me")),
+            access_token_ttl: Duration::from_secs(number("ASTRO_ACCESS_TOKEN_TTL_SECS", 900)?),
+            refresh_token_ttl: Duration::from_secs(number("ASTRO_REFRESH_TOKEN_TTL_SECS", 14 * 24 * 3600)?),
+            public_base_url: text("ASTRO_PUBLIC_BASE_URL", "http://127.0.0.1:8080"),
+            shutdown_timeout: Duration::from_secs(number("ASTRO_SHUTDOWN_TIMEOUT_SECS", 10)?),
+            actor_timeout: Duration::from_millis(number("ASTRO_ACTOR_TIMEOUT_MS", 5000)?),
+            launch_mailbox_capacity: to_usize(
+                "ASTRO_LAUNCH_MAILBOX_CAPACITY",
+                number("ASTRO_LAUNCH_MAILBOX_CAPACITY", 1024)?,
+            )?,
+            seed_it_email: lookup("ASTRO_SEED_IT_EMAIL"),
+            seed_it_password: lookup("ASTRO_SEED_IT_PASSWORD").map(Secret::new),
+            seed_it_name: text("ASTRO_SEED_IT_NAME", "IT Administrator"),
+        })
+    }
+
+    pub fn port_of(&self, role: Role) -> u16 {
+        match role {
+            Role::Customer => self.customer_port,
+            Role::Admin => self.admin_port,
+            Role::System => self.system_port,
+            Role::Scheduler => self.scheduler_port,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_start_every_role() {
+        let settings = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(settings.roles, Role::ALL.to_vec());
+        assert_eq!(settings.customer_port, 8081);
+    }
+
+    #[test]
+    fn roles_can_be_chosen_and_bad_values_are_refused() {
+        let settings = Settings::from_lookup(|key| (key == "ASTRO_ROLES").then(|| "admin, system".into())).unwrap();
+        assert_eq!(settings.roles, vec![Role::Admin, Role::System]);
+        let error = Settings::from_lookup(|key| (key == "ASTRO_ROLES").then(|| "billing".into())).unwrap_err();
+        assert!(error.to_string().contains("ASTRO_ROLES"));
+        let error = Settings::from_lookup(|key| (key == "ASTRO_ADMIN_PORT").then(|| "70000".into())).unwrap_err();
+        assert!(error.to_string().contains("ASTRO_ADMIN_PORT"));
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let settings = Settings::from_lookup(|_| None).unwrap();
+        assert!(!format!("{settings:?}").contains("dev-only-secret"));
+    }
+}

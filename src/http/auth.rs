@@ -1,0 +1,51 @@
+//! The signed-in user, from a bearer token verified locally. Role checks are explicit in each
+//! handler through `require`.
+
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+
+use crate::auth::{AccessClaims, TokenKeys};
+use crate::domain::user::UserRole;
+use crate::http::error::ApiError;
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub AccessClaims);
+
+impl CurrentUser {
+    pub fn id(&self) -> &str {
+        &self.0.sub
+    }
+
+    pub fn role(&self) -> UserRole {
+        self.0.role
+    }
+
+    /// Refuses with 403 unless the user has one of `roles`.
+    pub fn require(&self, roles: &[UserRole]) -> Result<&Self, ApiError> {
+        if roles.contains(&self.0.role) { Ok(self) } else { Err(ApiError::Forbidden) }
+    }
+}
+
+fn bearer_claims(request: &HttpRequest) -> Result<AccessClaims, ApiError> {
+    let keys = request
+        .app_data::<web::Data<TokenKeys>>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("token keys are not configured")))?;
+    let value = request.headers().get(header::AUTHORIZATION).ok_or(ApiError::Unauthenticated)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|text| text.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthenticated)?;
+    keys.verify(token).map_err(|_| ApiError::Unauthenticated)
+}
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(bearer_claims(request).map(CurrentUser))
+    }
+}

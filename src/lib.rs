@@ -1,0 +1,9 @@
+pub mod actors;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod roles;
+pub mod storage;
+pub mod telemetry;

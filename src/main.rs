@@ -1,0 +1,28 @@
+//! `astro-bookings [serve|migrate|seed]`: runs the roles in `ASTRO_ROLES`, applies the operations
+//! DB migrations, or creates the first IT employee from `ASTRO_SEED_IT_*`.
+
+use astro_bookings::app::Application;
+use astro_bookings::config::Settings;
+use astro_bookings::{roles, storage, telemetry};
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    telemetry::init("info");
+    let settings = Settings::from_env()?;
+    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".to_owned());
+    match command.as_str() {
+        "serve" => {
+            let application = Application::start(settings).await?;
+            tracing::info!("ready for requests");
+            application.run_until_signalled().await
+        }
+        "migrate" => {
+            let pool = storage::postgres::connect(&settings).await?;
+            storage::postgres::migrate(&pool).await?;
+            tracing::info!("operations DB migrated");
+            Ok(())
+        }
+        "seed" => roles::system_api::seed_it_employee(&settings).await,
+        other => anyhow::bail!("unknown command {other:?}; expected serve, migrate or seed"),
+    }
+}

@@ -1,0 +1,104 @@
+//! What each process role starts: its stores, its supervision tree and its HTTP server.
+//! Any set of roles can share one process; each keeps its own port, registry and actors.
+
+pub mod admin_api;
+pub mod customer_api;
+pub mod scheduler;
+pub mod system_api;
+
+use std::net::TcpListener;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer, web};
+use futures_util::future::LocalBoxFuture;
+use utoipa::openapi::OpenApi as OpenApiDocument;
+use utoipa_scalar::{Scalar, Servable};
+
+use crate::actors::health::ActorRegistry;
+use crate::auth::TokenKeys;
+use crate::config::{Role, Settings};
+use crate::http::health::HealthState;
+use crate::http::request_id::RequestTracing;
+use crate::storage::amqp::Bus;
+
+/// What every role gets from the process.
+#[derive(Clone)]
+pub struct RoleContext {
+    pub settings: Settings,
+    pub bus: Bus,
+    pub token_keys: TokenKeys,
+}
+
+/// A step of the ordered shutdown, run after the HTTP server drained.
+pub type StopAction = Box<dyn FnOnce() -> LocalBoxFuture<'static, ()>>;
+
+pub struct RunningRole {
+    pub role: Role,
+    pub port: u16,
+    pub registry: ActorRegistry,
+    server: ServerHandle,
+    server_task: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop_actions: Vec<StopAction>,
+}
+
+impl RunningRole {
+    /// Stops accepting, drains in-flight requests, then flushes actors and closes stores.
+    pub async fn stop(self) {
+        tracing::info!(role = self.role.as_str(), "stopping: draining requests");
+        self.server.stop(true).await;
+        if let Err(error) = self.server_task.await {
+            tracing::warn!(role = self.role.as_str(), error = %error, "server task ended badly");
+        }
+        for action in self.stop_actions {
+            action().await;
+        }
+        tracing::info!(role = self.role.as_str(), "stopped");
+    }
+}
+
+/// The HTTP server of one role: common middleware, extractor errors, health, OpenAPI and docs,
+/// then the role's own routes.
+pub fn serve(
+    role: Role,
+    context: &RoleContext,
+    listener: TcpListener,
+    health: HealthState,
+    openapi: OpenApiDocument,
+    routes: impl Fn(&mut web::ServiceConfig) + Send + Clone + 'static,
+    stop_actions: Vec<StopAction>,
+) -> std::io::Result<RunningRole> {
+    let port = listener.local_addr()?.port();
+    let prefix = format!("/api/{}", role.as_str());
+    let token_keys = web::Data::new(context.token_keys.clone());
+    let health_data = web::Data::new(health.clone());
+    let openapi = web::Data::new(openapi);
+    let service_name = role.as_str();
+    let server: Server = HttpServer::new(move || {
+        let prefix = prefix.clone();
+        let openapi_document = openapi.get_ref().clone();
+        App::new()
+            .wrap(RequestTracing { service: service_name })
+            .app_data(token_keys.clone())
+            .app_data(health_data.clone())
+            .app_data(openapi.clone())
+            .configure(crate::http::configure_extractors)
+            .configure(|config| crate::http::health::routes(&prefix, config))
+            .route(&format!("{prefix}/openapi.json"), web::get().to(openapi_json))
+            .service(Scalar::with_url(format!("{prefix}/docs"), openapi_document))
+            .configure(routes.clone())
+            .default_service(web::to(crate::http::not_found))
+    })
+    .workers(context.settings.http_workers)
+    .disable_signals()
+    .shutdown_timeout(context.settings.shutdown_timeout.as_secs())
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    let server_task = tokio::spawn(server);
+    tracing::info!(role = role.as_str(), port, "role listening");
+    Ok(RunningRole { role, port, registry: health.registry, server: handle, server_task, stop_actions })
+}
+
+async fn openapi_json(document: web::Data<OpenApiDocument>) -> web::Json<OpenApiDocument> {
+    web::Json(document.get_ref().clone())
+}

@@ -1,0 +1,142 @@
+//! Integration events between roles: past-tense names with a version, an id for idempotent
+//! consumers, the time, and where the change came from.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub const USER_REGISTERED: &str = "user.registered.v1";
+pub const LAUNCH_SCHEDULED: &str = "launch.scheduled.v1";
+pub const BOOKING_CONFIRMED: &str = "booking.confirmed.v1";
+/// Seats of a launch changed on one customer-API process; the others refresh their copy.
+pub const LAUNCH_SEATS_CHANGED: &str = "launch.seats_changed.v1";
+pub const LOG_RECORDED: &str = "log.recorded.v1";
+pub const SYNC_JOB_PROGRESSED: &str = "sync_job.progressed.v1";
+
+/// Who caused a change: the service, the user (if any) and what they did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub service: String,
+    pub user_id: Option<String>,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventEnvelope {
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub occurred_at: DateTime<Utc>,
+    pub origin: Origin,
+    pub request_id: Option<String>,
+    pub data: serde_json::Value,
+}
+
+impl EventEnvelope {
+    pub fn new(event_type: &str, origin: Origin, request_id: Option<String>, data: serde_json::Value) -> Self {
+        Self { event_id: Uuid::now_v7(), event_type: event_type.to_owned(), occurred_at: Utc::now(), origin, request_id, data }
+    }
+
+    pub fn data_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_value(self.data.clone())
+    }
+}
+
+/// `user.registered.v1`: basic data copied to the operations DB and, for travellers, the customer DB.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRegistered {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub role: crate::domain::user::UserRole,
+}
+
+/// `launch.scheduled.v1` (and later lifecycle changes): the launch as the customer side shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaunchSnapshot {
+    pub launch_id: String,
+    pub agency_id: String,
+    pub agency_name: String,
+    pub agency_email: String,
+    pub rocket_name: String,
+    pub mission_name: String,
+    pub spaceport: String,
+    pub destination: crate::domain::launch::Reach,
+    pub launch_at: DateTime<Utc>,
+    pub price_per_seat_cents: i64,
+    pub minimum_passengers: u32,
+    pub capacity: u32,
+    pub status: crate::domain::launch::LaunchStatus,
+    pub slug: String,
+}
+
+/// `booking.confirmed.v1`: a booking as the traveller made it, for the operations DB and emails.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingConfirmed {
+    pub booking_id: String,
+    pub launch_id: String,
+    pub launch_slug: String,
+    pub mission_name: String,
+    pub launch_at: DateTime<Utc>,
+    pub agency_id: String,
+    pub agency_name: String,
+    pub agency_email: String,
+    pub traveler_id: String,
+    pub traveler_name: String,
+    pub traveler_email: String,
+    pub seats: u32,
+    pub seat_numbers: Vec<u32>,
+    pub price_per_seat_cents: i64,
+    pub total_cents: i64,
+    pub passengers: Vec<crate::domain::booking::Passenger>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `launch.seats_changed.v1`: broadcast to every customer-API process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchSeatsChanged {
+    pub launch_id: String,
+    pub publisher: String,
+}
+
+/// `log.recorded.v1`: one audit/system log entry for the system DB.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogRecorded {
+    pub time: DateTime<Utc>,
+    pub level: LogLevel,
+    pub service: String,
+    pub event: String,
+    pub user_id: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub request_id: Option<String>,
+    pub message: String,
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LogLevel {
+    Info,
+    Warning,
+    Error,
+}
+
+/// `sync_job.progressed.v1`: a consumer reports applying (or failing to apply) a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncJobProgressed {
+    pub source_event_id: Uuid,
+    pub source_event_type: String,
+    pub target: String,
+    pub status: SyncJobStatus,
+    pub attempts: u32,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncJobStatus {
+    Pending,
+    Running,
+    Completed,
+    Failed,
+}

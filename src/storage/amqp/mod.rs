@@ -1,0 +1,230 @@
+//! RabbitMQ: one topic exchange of integration events, durable queues per consumer with a
+//! dead-letter queue, publisher confirms. The application declares its own topology at start.
+
+pub mod events;
+
+use futures_util::StreamExt;
+use lapin::options::{
+    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
+    ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
+};
+use lapin::types::{AMQPValue, FieldTable, ShortString};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
+
+pub use events::{EventEnvelope, Origin};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    #[error("message broker: {0}")]
+    Broker(#[from] lapin::Error),
+    #[error("message broker refused the message")]
+    Nacked,
+    #[error("event could not be encoded: {0}")]
+    Encoding(#[from] serde_json::Error),
+}
+
+/// A queue a role consumes, and the event types it wants.
+pub struct QueueSpec {
+    pub name: &'static str,
+    pub bindings: &'static [&'static str],
+}
+
+/// The connection and a confirming publish channel, shared by a role's actors.
+#[derive(Clone)]
+pub struct Bus {
+    connection: std::sync::Arc<Connection>,
+    publish_channel: Channel,
+    namespace: String,
+}
+
+impl Bus {
+    pub async fn connect(url: &str, namespace: &str) -> Result<Self, BusError> {
+        let connection = Connection::connect(url, ConnectionProperties::default()).await?;
+        let publish_channel = connection.create_channel().await?;
+        publish_channel.confirm_select(ConfirmSelectOptions::default()).await?;
+        let bus = Self { connection: std::sync::Arc::new(connection), publish_channel, namespace: namespace.to_owned() };
+        bus.declare_exchanges().await?;
+        Ok(bus)
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connection.status().connected() && self.publish_channel.status().connected()
+    }
+
+    fn events_exchange(&self) -> String {
+        format!("{}.events", self.namespace)
+    }
+
+    fn dead_letter_exchange(&self) -> String {
+        format!("{}.dead-letter", self.namespace)
+    }
+
+    pub fn queue_name(&self, queue: &str) -> String {
+        format!("{}.{queue}", self.namespace)
+    }
+
+    async fn declare_exchanges(&self) -> Result<(), BusError> {
+        let durable = ExchangeDeclareOptions { durable: true, ..ExchangeDeclareOptions::default() };
+        self.publish_channel
+            .exchange_declare(self.events_exchange().into(), ExchangeKind::Topic, durable, FieldTable::default())
+            .await?;
+        self.publish_channel
+            .exchange_declare(self.dead_letter_exchange().into(), ExchangeKind::Fanout, durable, FieldTable::default())
+            .await?;
+        let dead_letters = self.queue_name("dead-letter");
+        self.publish_channel
+            .queue_declare(dead_letters.clone().into(), QueueDeclareOptions::durable(), FieldTable::default())
+            .await?;
+        self.publish_channel
+            .queue_bind(
+                dead_letters.into(),
+                self.dead_letter_exchange().into(),
+                "".into(),
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Publishes durably and waits for the broker's confirm, so the caller may then mark its
+    /// outbox entry as sent.
+    #[tracing::instrument(skip_all, fields(event_type = %event.event_type, event_id = %event.event_id))]
+    pub async fn publish(&self, event: &EventEnvelope) -> Result<(), BusError> {
+        let payload = serde_json::to_vec(event)?;
+        let properties = BasicProperties::default()
+            .with_delivery_mode(2)
+            .with_content_type("application/json".into())
+            .with_message_id(event.event_id.to_string().into());
+        let confirm = self
+            .publish_channel
+            .basic_publish(
+                self.events_exchange().into(),
+                event.event_type.clone().into(),
+                BasicPublishOptions::default(),
+                &payload,
+                properties,
+            )
+            .await?
+            .await?;
+        if confirm.is_nack() {
+            return Err(BusError::Nacked);
+        }
+        Ok(())
+    }
+
+    /// Declares a durable queue (dead-lettering to the DLQ) bound to the given event types.
+    pub async fn declare_queue(&self, spec: &QueueSpec) -> Result<String, BusError> {
+        let name = self.queue_name(spec.name);
+        let mut arguments = FieldTable::default();
+        arguments.insert(
+            ShortString::from("x-dead-letter-exchange"),
+            AMQPValue::LongString(self.dead_letter_exchange().into()),
+        );
+        self.publish_channel.queue_declare(name.clone().into(), QueueDeclareOptions::durable(), arguments).await?;
+        for binding in spec.bindings {
+            self.publish_channel
+                .queue_bind(
+                    name.clone().into(),
+                    self.events_exchange().into(),
+                    (*binding).into(),
+                    QueueBindOptions::default(),
+                    FieldTable::default(),
+                )
+                .await?;
+        }
+        Ok(name)
+    }
+
+    /// A private, auto-deleted queue for this process only (broadcasts such as seat changes).
+    pub async fn declare_private_queue(&self, bindings: &[&str]) -> Result<String, BusError> {
+        let options = QueueDeclareOptions { exclusive: true, auto_delete: true, ..QueueDeclareOptions::default() };
+        let queue = self.publish_channel.queue_declare("".into(), options, FieldTable::default()).await?;
+        let name = queue.name().to_string();
+        for binding in bindings {
+            self.publish_channel
+                .queue_bind(
+                    name.clone().into(),
+                    self.events_exchange().into(),
+                    (*binding).into(),
+                    QueueBindOptions::default(),
+                    FieldTable::default(),
+                )
+                .await?;
+        }
+        Ok(name)
+    }
+
+    /// Opens a consumer on its own channel with a prefetch window.
+    pub async fn consume(&self, queue: &str, prefetch: u16) -> Result<EventStream, BusError> {
+        let channel = self.connection.create_channel().await?;
+        channel.basic_qos(prefetch, BasicQosOptions::default()).await?;
+        let consumer = channel
+            .basic_consume(
+                queue.into(),
+                format!("{}-{}", queue, uuid::Uuid::new_v4().simple()).into(),
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await?;
+        Ok(EventStream { _channel: channel, consumer })
+    }
+
+    pub async fn close(&self) {
+        if let Err(error) = self.connection.close(200, "shutting down".into()).await {
+            tracing::warn!(error = %error, "closing the broker connection failed");
+        }
+    }
+}
+
+pub struct EventStream {
+    _channel: Channel,
+    consumer: lapin::Consumer,
+}
+
+/// One received message; acknowledge it once handled, or reject it to the dead-letter queue.
+pub struct ReceivedEvent {
+    delivery: lapin::message::Delivery,
+}
+
+impl ReceivedEvent {
+    pub fn decode(&self) -> Result<EventEnvelope, serde_json::Error> {
+        serde_json::from_slice(&self.delivery.data)
+    }
+
+    pub fn redelivered(&self) -> bool {
+        self.delivery.redelivered
+    }
+
+    pub async fn ack(self) -> Result<(), BusError> {
+        self.delivery.ack(BasicAckOptions::default()).await?;
+        Ok(())
+    }
+
+    /// Sends the message to the dead-letter queue (never back to this queue).
+    pub async fn dead_letter(self) -> Result<(), BusError> {
+        self.delivery.nack(BasicNackOptions { requeue: false, ..BasicNackOptions::default() }).await?;
+        Ok(())
+    }
+
+    /// Returns the message to the queue for a later attempt.
+    pub async fn requeue(self) -> Result<(), BusError> {
+        self.delivery.nack(BasicNackOptions { requeue: true, ..BasicNackOptions::default() }).await?;
+        Ok(())
+    }
+}
+
+impl EventStream {
+    /// The next message, or `None` when the channel closed (the caller's supervisor reconnects).
+    pub async fn next(&mut self) -> Option<ReceivedEvent> {
+        loop {
+            match self.consumer.next().await? {
+                Ok(delivery) => return Some(ReceivedEvent { delivery }),
+                Err(error) => {
+                    tracing::warn!(error = %error, "consumer stream failed");
+                    return None;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! The two MongoDB databases: the customer DB (customer API) and the system DB (system API).
+//! Only what both MongoDB and FerretDB do is used: no transactions, no change streams, and no
+//! reliance on a filtered update being atomic; uniqueness comes from `_id`.
+
+use std::time::Duration;
+
+use mongodb::bson::doc;
+use mongodb::options::ClientOptions;
+use mongodb::{Client, Database};
+
+use crate::config::Secret;
+use crate::http::health::ReadinessCheck;
+
+pub async fn connect(url: &Secret, database: &str, app_name: &str) -> Result<Database, mongodb::error::Error> {
+    let mut options = ClientOptions::parse(url.expose()).await?;
+    options.app_name = Some(app_name.to_owned());
+    // The driver's default waits 30 s for a server; fail fast and let readiness say so.
+    options.server_selection_timeout = Some(Duration::from_secs(3));
+    options.connect_timeout = Some(Duration::from_secs(3));
+    options.max_pool_size = Some(50);
+    Ok(Client::with_options(options)?.database(database))
+}
+
+/// True when an insert failed only because the `_id` (or a unique key) already exists.
+pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
+    use mongodb::error::{ErrorKind, WriteFailure};
+    match error.kind.as_ref() {
+        ErrorKind::Write(WriteFailure::WriteError(write_error)) => write_error.code == 11000,
+        ErrorKind::InsertMany(failure) => failure
+            .write_errors
+            .as_ref()
+            .is_some_and(|errors| !errors.is_empty() && errors.iter().all(|error| error.code == 11000)),
+        ErrorKind::Command(command_error) => command_error.code == 11000,
+        _ => false,
+    }
+}
+
+pub struct MongoReadiness {
+    pub name: &'static str,
+    pub database: Database,
+}
+
+#[async_trait::async_trait]
+impl ReadinessCheck for MongoReadiness {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        self.database.run_command(doc! {"ping": 1}).await.map(|_| ()).map_err(|error| error.to_string())
+    }
+}
