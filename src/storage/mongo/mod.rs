@@ -2,6 +2,9 @@
 //! Only what both MongoDB and FerretDB do is used: no transactions, no change streams, and no
 //! reliance on a filtered update being atomic; uniqueness comes from `_id`.
 
+pub mod customer;
+pub mod system;
+
 use std::time::Duration;
 
 use mongodb::bson::doc;

@@ -1,0 +1,1 @@
+//! The customer DB: launch read model, seats, bookings, traveller copies.

@@ -1,0 +1,1 @@
+//! The system DB: credentials, sessions, logs, sync jobs and notifications.
