@@ -13,7 +13,7 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 /// One supervised actor: how to start it and whether it is still alive.
-pub trait Child: 'static {
+pub trait Child: Send + 'static {
     fn name(&self) -> &str;
     fn start(&mut self);
     fn is_alive(&self) -> bool;
@@ -22,12 +22,12 @@ pub trait Child: 'static {
 /// A child of a concrete actor type, built by a factory each time it (re)starts.
 pub struct ActorChild<A: Actor<Context = Context<A>>> {
     name: String,
-    factory: Box<dyn Fn() -> Addr<A>>,
+    factory: Box<dyn Fn() -> Addr<A> + Send>,
     address: Option<Addr<A>>,
 }
 
 impl<A: Actor<Context = Context<A>>> ActorChild<A> {
-    pub fn new(name: impl Into<String>, factory: impl Fn() -> Addr<A> + 'static) -> Self {
+    pub fn new(name: impl Into<String>, factory: impl Fn() -> Addr<A> + Send + 'static) -> Self {
         Self { name: name.into(), factory: Box::new(factory), address: None }
     }
 }
@@ -132,6 +132,24 @@ impl Actor for Supervisor {
         self.registry.set_state(&self.name, ActorState::Running);
         ctx.run_interval(WATCH_INTERVAL, |supervisor, _| supervisor.watch());
         ctx.run_interval(HEARTBEAT_INTERVAL, |supervisor, _| supervisor.registry.heartbeat(&supervisor.name));
+    }
+}
+
+/// Adds and starts a child while running (one launch actor per launch as launches appear).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct AddChild(pub Box<dyn Child>);
+
+impl Handler<AddChild> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, AddChild(mut child): AddChild, _: &mut Self::Context) {
+        if self.children.iter().any(|watched| watched.child.name() == child.name()) {
+            return;
+        }
+        self.registry.register(child.name(), &self.name);
+        child.start();
+        self.children.push(Watched { child, consecutive_restarts: 0, restart_not_before: None, last_start: Instant::now() });
     }
 }
 

@@ -1,5 +1,298 @@
-//! Routes of the customer API.
+//! Routes of the customer API: the public launch listing (from memory) and bookings, which the
+//! launch actors decide.
 
-use actix_web::web;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
-pub fn routes(_config: &mut web::ServiceConfig) {}
+use crate::actors::audit_log::{AuditLog, Subject};
+use crate::actors::launch::board::{ListingOrder, ListingQuery, PublicLaunch};
+use crate::actors::launch::directory::DispatchError;
+use crate::actors::launch::{BookingFailure, BookingRequest, LaunchBoard, LaunchDirectory};
+use crate::domain::booking::{BookingRefusal, MAX_SEATS_PER_VIP_BOOKING, Passenger, is_vip};
+use crate::domain::launch::Reach;
+use crate::domain::user::UserRole;
+use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
+use crate::http::request_id::current_request_id;
+use crate::storage::mongo::customer::{BookingDocument, BookingStatus, CustomerStore};
+
+/// Callers who hit a busy or restarting launch are told to come back after this many seconds.
+const RETRY_AFTER_SECS: u64 = 1;
+const MAX_IDEMPOTENCY_KEY_LENGTH: usize = 128;
+
+pub struct CustomerState {
+    pub board: std::sync::Arc<LaunchBoard>,
+    pub directory: LaunchDirectory,
+    pub store: CustomerStore,
+    pub audit: AuditLog,
+}
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/api/customer/launches", web::get().to(list_launches))
+        .route("/api/customer/launches/{slug}", web::get().to(launch_by_slug))
+        .route("/api/customer/bookings", web::post().to(create_booking))
+        .route("/api/customer/bookings", web::get().to(my_bookings));
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListingParams {
+    /// suborbital, low_earth_orbit, moon or mars
+    destination: Option<String>,
+    /// Launches at or after this time (RFC 3339).
+    from: Option<DateTime<Utc>>,
+    /// Launches at or before this time (RFC 3339).
+    to: Option<DateTime<Utc>>,
+    max_price_cents: Option<i64>,
+    /// date (default), price_asc, price_desc or free_seats
+    sort: Option<String>,
+}
+
+impl ListingParams {
+    fn parse(self) -> Result<ListingQuery, ApiError> {
+        let destination = self.destination.as_deref().map(Reach::parse).transpose()?;
+        let sort = match self.sort.as_deref() {
+            None | Some("date") => ListingOrder::LaunchDate,
+            Some("price_asc") => ListingOrder::PriceAscending,
+            Some("price_desc") => ListingOrder::PriceDescending,
+            Some("free_seats") => ListingOrder::FreeSeatsDescending,
+            Some(other) => {
+                return Err(ApiError::Validation(format!(
+                    "sort {other:?} is not one of date, price_asc, price_desc, free_seats"
+                )));
+            }
+        };
+        Ok(ListingQuery { destination, from: self.from, to: self.to, max_price_cents: self.max_price_cents, sort })
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LaunchList {
+    items: Vec<PublicLaunch>,
+}
+
+/// Launches that still have free seats; anyone may read them.
+#[utoipa::path(get, path = "/api/customer/launches", params(ListingParams), responses(
+    (status = 200, body = LaunchList), (status = 400, description = "bad filter")))]
+pub async fn list_launches(
+    state: web::Data<CustomerState>,
+    params: web::Query<ListingParams>,
+) -> Result<HttpResponse, ApiError> {
+    let query = params.into_inner().parse()?;
+    let body = if query.is_default() {
+        state.board.default_listing_json()
+    } else {
+        LaunchBoard::listing_json(&state.board.list(&query))
+    }
+    .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+}
+
+/// One launch by its slug, while it has free seats.
+#[utoipa::path(get, path = "/api/customer/launches/{slug}", responses(
+    (status = 200, body = PublicLaunch), (status = 404, description = "no such launch with free seats")))]
+pub async fn launch_by_slug(state: web::Data<CustomerState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let launch = state.board.by_slug(&slug).ok_or(ApiError::NotFound("launch"))?;
+    Ok(HttpResponse::Ok().json(launch))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PassengerInput {
+    name: String,
+    email: String,
+    phone: String,
+    age: i64,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct BookingInput {
+    launch_id: String,
+    passengers: Vec<PassengerInput>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Booking {
+    id: String,
+    launch_id: String,
+    launch_slug: String,
+    mission_name: String,
+    launch_at: DateTime<Utc>,
+    seats: u32,
+    seat_numbers: Vec<u32>,
+    price_per_seat_cents: i64,
+    total_cents: i64,
+    status: BookingStatus,
+    passengers: Vec<Passenger>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<BookingDocument> for Booking {
+    fn from(document: BookingDocument) -> Self {
+        Self {
+            id: document.id,
+            launch_id: document.launch_id,
+            launch_slug: document.launch_slug,
+            mission_name: document.mission_name,
+            launch_at: document.launch_at,
+            seats: document.seats,
+            seat_numbers: document.seat_numbers,
+            price_per_seat_cents: document.price_per_seat_cents,
+            total_cents: document.total_cents,
+            status: document.status,
+            passengers: document.passengers,
+            created_at: document.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct BookingList {
+    items: Vec<Booking>,
+}
+
+fn idempotency_key(request: &HttpRequest) -> Result<String, ApiError> {
+    let key = request
+        .headers()
+        .get("idempotency-key")
+        .ok_or_else(|| ApiError::Validation("the Idempotency-Key header is required".to_owned()))?
+        .to_str()
+        .map_err(|_| ApiError::Validation("the Idempotency-Key header must be plain text".to_owned()))?
+        .trim();
+    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LENGTH {
+        return Err(ApiError::Validation(format!(
+            "the Idempotency-Key header must have 1–{MAX_IDEMPOTENCY_KEY_LENGTH} characters"
+        )));
+    }
+    Ok(key.to_owned())
+}
+
+fn parse_passengers(inputs: &[PassengerInput]) -> Result<Vec<Passenger>, ApiError> {
+    let count = inputs.len();
+    if count == 0 || count > MAX_SEATS_PER_VIP_BOOKING as usize {
+        return Err(ApiError::Validation(format!(
+            "a booking has 1 to {MAX_SEATS_PER_VIP_BOOKING} passengers, one per seat"
+        )));
+    }
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(position, input)| {
+            Passenger::parse(&input.name, &input.email, &input.phone, input.age)
+                .map_err(|violation| ApiError::Validation(format!("passenger {}: {}", position + 1, violation.0)))
+        })
+        .collect()
+}
+
+fn refusal_error(refusal: BookingRefusal) -> ApiError {
+    let message = refusal.to_string();
+    match refusal {
+        BookingRefusal::NotBookable(_) => ApiError::conflict("launch_not_bookable", message),
+        BookingRefusal::SeatCountOutOfRange { .. } => ApiError::Validation(message),
+        BookingRefusal::AlreadyBooked => ApiError::conflict("already_booked", message),
+        BookingRefusal::SoldOut => ApiError::Conflict { code: "sold_out", message, free_seats: Some(0) },
+        BookingRefusal::NotEnoughSeats { free } => {
+            ApiError::Conflict { code: "not_enough_seats", message, free_seats: Some(free) }
+        }
+    }
+}
+
+/// Books seats for the passengers; answered only once the booking is durable.
+#[utoipa::path(post, path = "/api/customer/bookings", request_body = BookingInput,
+    params(("Idempotency-Key" = String, Header, description = "the same key returns the same booking")),
+    responses((status = 201, body = Booking), (status = 200, description = "replay of an earlier request", body = Booking),
+        (status = 400, description = "invalid passengers or header"), (status = 401), (status = 403),
+        (status = 404, description = "unknown launch"), (status = 409, description = "refused by a booking rule"),
+        (status = 503, description = "launch busy or restarting; retry after the Retry-After header")),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %user.id()))]
+pub async fn create_booking(
+    state: web::Data<CustomerState>,
+    user: CurrentUser,
+    request: HttpRequest,
+    input: web::Json<BookingInput>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[UserRole::Traveler])?;
+    let idempotency_key = idempotency_key(&request)?;
+    let passengers = parse_passengers(&input.passengers)?;
+    let launch_id = input.launch_id.trim();
+    if !state.directory.knows(launch_id) {
+        return Err(ApiError::NotFound("launch"));
+    }
+    let other_launches = state.store.other_launches_booked(user.id(), launch_id).await.map_err(ApiError::internal)?;
+    let booking_request = BookingRequest {
+        traveler_id: user.id().to_owned(),
+        traveler_name: user.0.name.clone(),
+        traveler_email: user.0.email.clone(),
+        idempotency_key,
+        passengers,
+        is_vip: is_vip(other_launches),
+        request_id: current_request_id(),
+    };
+    let receipt = match state.directory.book(launch_id, booking_request).await {
+        Ok(receipt) => receipt,
+        Err(DispatchError::UnknownLaunch) => return Err(ApiError::NotFound("launch")),
+        Err(DispatchError::Busy | DispatchError::Unavailable) => {
+            return Err(ApiError::Unavailable { retry_after_secs: RETRY_AFTER_SECS });
+        }
+        Err(DispatchError::Failed(BookingFailure::Unavailable(cause))) => {
+            tracing::warn!(cause = %cause, "booking not stored");
+            return Err(ApiError::Unavailable { retry_after_secs: RETRY_AFTER_SECS });
+        }
+        Err(DispatchError::Failed(BookingFailure::Refused(refusal))) => return Err(refusal_error(refusal)),
+    };
+    let booking = receipt.booking;
+    if receipt.replayed {
+        return Ok(HttpResponse::Ok().json(Booking::from(booking)));
+    }
+    let request_id = current_request_id();
+    state.audit.info(
+        "booking.confirmed",
+        Subject {
+            user_id: Some(user.id()),
+            entity_type: Some("booking"),
+            entity_id: Some(&booking.id),
+            request_id: Some(&request_id),
+        },
+        format!("{} seats booked on {}", booking.seats, booking.mission_name),
+        serde_json::json!({"launch_id": booking.launch_id, "seats": booking.seats, "total_cents": booking.total_cents}),
+    );
+    Ok(HttpResponse::Created().json(Booking::from(booking)))
+}
+
+/// The signed-in traveller's bookings, newest first.
+#[utoipa::path(get, path = "/api/customer/bookings", responses((status = 200, body = BookingList), (status = 401), (status = 403)),
+    security(("bearer" = [])))]
+pub async fn my_bookings(state: web::Data<CustomerState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
+    user.require(&[UserRole::Traveler])?;
+    let bookings = state.store.bookings_of_traveler(user.id()).await.map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(BookingList { items: bookings.into_iter().map(Booking::from).collect() }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_map_to_stable_codes() {
+        assert_eq!(refusal_error(BookingRefusal::SoldOut).code(), "sold_out");
+        assert_eq!(refusal_error(BookingRefusal::AlreadyBooked).code(), "already_booked");
+        match refusal_error(BookingRefusal::NotEnoughSeats { free: 2 }) {
+            ApiError::Conflict { code, free_seats, .. } => assert_eq!((code, free_seats), ("not_enough_seats", Some(2))),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(refusal_error(BookingRefusal::SeatCountOutOfRange { max: 4 }).code(), "validation_failed");
+    }
+
+    #[test]
+    fn passengers_are_checked_one_by_one() {
+        let passenger = |age| PassengerInput { name: "Ada".into(), email: "ada@example.com".into(), phone: "+1 555 0100".into(), age };
+        assert!(parse_passengers(&[]).is_err());
+        assert_eq!(parse_passengers(&[passenger(30), passenger(40)]).unwrap().len(), 2);
+        let error = parse_passengers(&[passenger(30), passenger(12)]).unwrap_err();
+        assert!(error.to_string().contains("passenger 2"));
+        assert!(parse_passengers(&(0..7).map(|_| passenger(30)).collect::<Vec<_>>()).is_err());
+    }
+}

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod customer;
 pub mod error;
 pub mod health;
+pub mod openapi;
 pub mod request_id;
 pub mod system;
 

@@ -102,3 +102,17 @@ pub fn serve(
 async fn openapi_json(document: web::Data<OpenApiDocument>) -> web::Json<OpenApiDocument> {
     web::Json(document.get_ref().clone())
 }
+
+/// Ready only while the broker connection is up.
+pub struct BusReadiness(pub Bus);
+
+#[async_trait::async_trait]
+impl crate::http::health::ReadinessCheck for BusReadiness {
+    fn name(&self) -> &'static str {
+        "broker"
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        if self.0.is_connected() { Ok(()) } else { Err("broker connection is closed".to_owned()) }
+    }
+}

@@ -1,1 +1,14 @@
-//! Launch actors.
+//! One actor per launch owns that launch's seats in memory and serialises every booking for it.
+//! It answers yes only after the booking and its seats are durable in the customer DB, batching
+//! the bookings that arrive while a write is in flight into the next write (group commit).
+
+pub mod actor;
+pub mod board;
+pub mod directory;
+pub mod messages;
+pub mod seat_listener;
+
+pub use actor::LaunchActor;
+pub use board::LaunchBoard;
+pub use directory::{LaunchDirectory, LaunchHandle};
+pub use messages::{Book, BookingFailure, BookingReceipt, BookingRequest};

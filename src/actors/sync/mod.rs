@@ -6,3 +6,4 @@ pub mod outbox_relay;
 
 pub use consumer::{EventConsumer, EventHandler, HandlerError};
 pub use outbox_relay::{Outbox, OutboxRelay};
+pub mod customer;

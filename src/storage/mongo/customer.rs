@@ -1,1 +1,342 @@
-//! The customer DB: launch read model, seats, bookings, traveller copies.
+//! The customer DB: the launch read model, one document per sold seat (`_id` = launch:seat, so a
+//! second sale of a seat is refused by the store itself, whichever process attempts it), the
+//! bookings as travellers made them (each carrying its own outbox marker), traveller copies.
+
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use mongodb::bson::doc;
+use mongodb::options::{IndexOptions, InsertManyOptions};
+use mongodb::{Collection, Database, IndexModel};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::booking::Passenger;
+use crate::domain::launch::{LaunchStatus, Reach};
+use crate::storage::amqp::events::{BOOKING_CONFIRMED, BookingConfirmed, LaunchSnapshot, UserRegistered};
+use crate::storage::amqp::{EventEnvelope, Origin};
+use crate::storage::mongo::is_duplicate_key;
+
+pub type StoreError = mongodb::error::Error;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaunchDocument {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub slug: String,
+    pub agency_id: String,
+    pub agency_name: String,
+    pub agency_email: String,
+    pub rocket_name: String,
+    pub mission_name: String,
+    pub spaceport: String,
+    pub destination: Reach,
+    pub launch_at: DateTime<Utc>,
+    pub price_per_seat_cents: i64,
+    pub minimum_passengers: u32,
+    pub capacity: u32,
+    pub status: LaunchStatus,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl LaunchDocument {
+    pub fn from_snapshot(snapshot: &LaunchSnapshot) -> Self {
+        Self {
+            id: snapshot.launch_id.clone(),
+            slug: snapshot.slug.clone(),
+            agency_id: snapshot.agency_id.clone(),
+            agency_name: snapshot.agency_name.clone(),
+            agency_email: snapshot.agency_email.clone(),
+            rocket_name: snapshot.rocket_name.clone(),
+            mission_name: snapshot.mission_name.clone(),
+            spaceport: snapshot.spaceport.clone(),
+            destination: snapshot.destination,
+            launch_at: snapshot.launch_at,
+            price_per_seat_cents: snapshot.price_per_seat_cents,
+            minimum_passengers: snapshot.minimum_passengers,
+            capacity: snapshot.capacity,
+            status: snapshot.status,
+            updated_at: Utc::now(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatDocument {
+    /// `<launch id>:<seat number>`: the uniqueness that makes overselling impossible.
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub launch_id: String,
+    pub seat: u32,
+    pub booking_id: String,
+    pub claimed_at: DateTime<Utc>,
+}
+
+impl SeatDocument {
+    pub fn new(launch_id: &str, seat: u32, booking_id: &str, claimed_at: DateTime<Utc>) -> Self {
+        Self { id: format!("{launch_id}:{seat}"), launch_id: launch_id.to_owned(), seat, booking_id: booking_id.to_owned(), claimed_at }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    Confirmed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingDocument {
+    /// Derived from the traveller and the idempotency key, so a replay maps to the same booking.
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub launch_id: String,
+    pub launch_slug: String,
+    pub mission_name: String,
+    pub launch_at: DateTime<Utc>,
+    pub agency_id: String,
+    pub agency_name: String,
+    pub agency_email: String,
+    pub traveler_id: String,
+    pub traveler_name: String,
+    pub traveler_email: String,
+    pub idempotency_key: String,
+    pub seats: u32,
+    pub seat_numbers: Vec<u32>,
+    pub price_per_seat_cents: i64,
+    pub total_cents: i64,
+    pub status: BookingStatus,
+    pub passengers: Vec<Passenger>,
+    pub created_at: DateTime<Utc>,
+    /// The outbox marker, written with the booking: `booking.confirmed.v1` not yet published.
+    pub event_id: String,
+    pub outbox_published: bool,
+    pub request_id: Option<String>,
+}
+
+impl BookingDocument {
+    pub fn confirmed_event(&self) -> EventEnvelope {
+        let data = BookingConfirmed {
+            booking_id: self.id.clone(),
+            launch_id: self.launch_id.clone(),
+            launch_slug: self.launch_slug.clone(),
+            mission_name: self.mission_name.clone(),
+            launch_at: self.launch_at,
+            agency_id: self.agency_id.clone(),
+            agency_name: self.agency_name.clone(),
+            agency_email: self.agency_email.clone(),
+            traveler_id: self.traveler_id.clone(),
+            traveler_name: self.traveler_name.clone(),
+            traveler_email: self.traveler_email.clone(),
+            seats: self.seats,
+            seat_numbers: self.seat_numbers.clone(),
+            price_per_seat_cents: self.price_per_seat_cents,
+            total_cents: self.total_cents,
+            passengers: self.passengers.clone(),
+            created_at: self.created_at,
+        };
+        let origin = Origin { service: "customer".to_owned(), user_id: Some(self.traveler_id.clone()), action: "book".to_owned() };
+        let mut envelope = EventEnvelope::new(
+            BOOKING_CONFIRMED,
+            origin,
+            self.request_id.clone(),
+            serde_json::to_value(data).unwrap_or_default(),
+        );
+        if let Ok(event_id) = uuid::Uuid::parse_str(&self.event_id) {
+            envelope.event_id = event_id;
+        }
+        envelope.occurred_at = self.created_at;
+        envelope
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TravelerDocument {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// Outcome of claiming seats: the seats another writer already holds, if any.
+#[derive(Debug, Default)]
+pub struct SeatClaim {
+    pub already_taken: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct CustomerStore {
+    launches: Collection<LaunchDocument>,
+    seats: Collection<SeatDocument>,
+    bookings: Collection<BookingDocument>,
+    travelers: Collection<TravelerDocument>,
+}
+
+impl CustomerStore {
+    pub fn new(database: &Database) -> Self {
+        Self {
+            launches: database.collection("launches"),
+            seats: database.collection("seats"),
+            bookings: database.collection("bookings"),
+            travelers: database.collection("travelers"),
+        }
+    }
+
+    pub async fn create_indexes(&self) -> Result<(), StoreError> {
+        let plain = |keys| IndexModel::builder().keys(keys).options(IndexOptions::builder().build()).build();
+        self.seats.create_index(plain(doc! {"launch_id": 1})).await?;
+        self.bookings.create_index(plain(doc! {"launch_id": 1})).await?;
+        self.bookings.create_index(plain(doc! {"traveler_id": 1})).await?;
+        self.bookings.create_index(plain(doc! {"outbox_published": 1})).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(launch_id = %launch.id))]
+    pub async fn upsert_launch(&self, launch: &LaunchDocument) -> Result<(), StoreError> {
+        self.launches.replace_one(doc! {"_id": &launch.id}, launch).upsert(true).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn all_launches(&self) -> Result<Vec<LaunchDocument>, StoreError> {
+        self.launches.find(doc! {}).await?.try_collect().await
+    }
+
+    #[tracing::instrument(skip_all, fields(launch_id))]
+    pub async fn launch(&self, launch_id: &str) -> Result<Option<LaunchDocument>, StoreError> {
+        self.launches.find_one(doc! {"_id": launch_id}).await
+    }
+
+    #[tracing::instrument(skip_all, fields(launch_id))]
+    pub async fn seats_of(&self, launch_id: &str) -> Result<Vec<SeatDocument>, StoreError> {
+        self.seats.find(doc! {"launch_id": launch_id}).await?.try_collect().await
+    }
+
+    #[tracing::instrument(skip_all, fields(launch_id))]
+    pub async fn bookings_of_launch(&self, launch_id: &str) -> Result<Vec<BookingDocument>, StoreError> {
+        self.bookings.find(doc! {"launch_id": launch_id}).await?.try_collect().await
+    }
+
+    #[tracing::instrument(skip_all, fields(traveler_id))]
+    pub async fn bookings_of_traveler(&self, traveler_id: &str) -> Result<Vec<BookingDocument>, StoreError> {
+        let mut bookings: Vec<BookingDocument> =
+            self.bookings.find(doc! {"traveler_id": traveler_id}).await?.try_collect().await?;
+        bookings.sort_by(|left, right| right.created_at.cmp(&left.created_at));
+        Ok(bookings)
+    }
+
+    #[tracing::instrument(skip_all, fields(booking_id))]
+    pub async fn booking(&self, booking_id: &str) -> Result<Option<BookingDocument>, StoreError> {
+        self.bookings.find_one(doc! {"_id": booking_id}).await
+    }
+
+    /// Inserts one document per seat. Seats another writer holds are reported, not overwritten;
+    /// the others are claimed.
+    #[tracing::instrument(skip_all, fields(seats = seats.len()))]
+    pub async fn claim_seats(&self, seats: &[SeatDocument]) -> Result<SeatClaim, StoreError> {
+        if seats.is_empty() {
+            return Ok(SeatClaim::default());
+        }
+        let unordered = InsertManyOptions::builder().ordered(false).build();
+        match self.seats.insert_many(seats).with_options(unordered).await {
+            Ok(_) => Ok(SeatClaim::default()),
+            Err(error) if is_duplicate_key(&error) => {
+                let already_taken = duplicate_indexes(&error)
+                    .into_iter()
+                    .filter_map(|index| seats.get(index).map(|seat| seat.id.clone()))
+                    .collect();
+                Ok(SeatClaim { already_taken })
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Deletes seat documents of a booking (its write failed, or it was cancelled with a refund).
+    #[tracing::instrument(skip_all, fields(booking_id))]
+    pub async fn release_seats(&self, seat_ids: &[String], booking_id: &str) -> Result<(), StoreError> {
+        if seat_ids.is_empty() {
+            return Ok(());
+        }
+        self.seats.delete_many(doc! {"_id": {"$in": seat_ids}, "booking_id": booking_id}).await?;
+        Ok(())
+    }
+
+    /// Inserts bookings; one whose id already exists (a replay that raced) is not an error.
+    #[tracing::instrument(skip_all, fields(bookings = bookings.len()))]
+    pub async fn insert_bookings(&self, bookings: &[BookingDocument]) -> Result<(), StoreError> {
+        if bookings.is_empty() {
+            return Ok(());
+        }
+        let unordered = InsertManyOptions::builder().ordered(false).build();
+        match self.bookings.insert_many(bookings).with_options(unordered).await {
+            Ok(_) => Ok(()),
+            Err(error) if is_duplicate_key(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Distinct other launches on which the traveller holds a confirmed booking (VIP rule).
+    #[tracing::instrument(skip_all, fields(traveler_id))]
+    pub async fn other_launches_booked(&self, traveler_id: &str, launch_id: &str) -> Result<u32, StoreError> {
+        let bookings = self.bookings_of_traveler(traveler_id).await?;
+        let mut launches: Vec<&str> = bookings
+            .iter()
+            .filter(|booking| booking.status == BookingStatus::Confirmed && booking.launch_id != launch_id)
+            .map(|booking| booking.launch_id.as_str())
+            .collect();
+        launches.sort_unstable();
+        launches.dedup();
+        Ok(u32::try_from(launches.len()).unwrap_or(u32::MAX))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn unpublished_bookings(&self, limit: i64) -> Result<Vec<BookingDocument>, StoreError> {
+        self.bookings.find(doc! {"outbox_published": false}).limit(limit).await?.try_collect().await
+    }
+
+    #[tracing::instrument(skip_all, fields(booking_id))]
+    pub async fn mark_booking_published(&self, booking_id: &str) -> Result<(), StoreError> {
+        self.bookings.update_one(doc! {"_id": booking_id}, doc! {"$set": {"outbox_published": true}}).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = %user.user_id))]
+    pub async fn upsert_traveler(&self, user: &UserRegistered) -> Result<(), StoreError> {
+        let traveler = TravelerDocument { id: user.user_id.clone(), name: user.name.clone(), email: user.email.clone() };
+        self.travelers.replace_one(doc! {"_id": &traveler.id}, &traveler).upsert(true).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id))]
+    pub async fn traveler(&self, user_id: &str) -> Result<Option<TravelerDocument>, StoreError> {
+        self.travelers.find_one(doc! {"_id": user_id}).await
+    }
+}
+
+/// Positions, in an unordered insert, of the documents refused for a duplicate key.
+fn duplicate_indexes(error: &mongodb::error::Error) -> Vec<usize> {
+    use mongodb::error::{ErrorKind, WriteFailure};
+    match error.kind.as_ref() {
+        ErrorKind::InsertMany(failure) => failure
+            .write_errors
+            .iter()
+            .flatten()
+            .filter(|write_error| write_error.code == 11000)
+            .map(|write_error| write_error.index)
+            .collect(),
+        ErrorKind::Write(WriteFailure::WriteError(write_error)) if write_error.code == 11000 => vec![0],
+        _ => Vec::new(),
+    }
+}
+
+impl CustomerStore {
+    /// Deletes seat documents that no booking owns (their writer died before the booking insert).
+    #[tracing::instrument(skip_all, fields(seats = seat_ids.len()))]
+    pub async fn release_orphan_seats(&self, seat_ids: &[String]) -> Result<(), StoreError> {
+        for seat_id in seat_ids {
+            let Some(seat) = self.seats.find_one(doc! {"_id": seat_id}).await? else { continue };
+            if self.bookings.find_one(doc! {"_id": &seat.booking_id}).await?.is_none() {
+                self.seats.delete_one(doc! {"_id": seat_id, "booking_id": &seat.booking_id}).await?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,460 @@
+//! The launch actor. State is rebuilt from the customer DB before the first message; seats are
+//! reserved in memory, written in batches (one seat document each, unique by `_id`), and only
+//! then confirmed to the callers. A write whose outcome is unknown stops the actor, so that its
+//! supervisor rebuilds it from the store, which is the truth.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use actix::{Actor, ActorContext, ActorFutureExt, AsyncContext, Context, Handler, ResponseFuture, WrapFuture};
+use chrono::Utc;
+use tokio::sync::oneshot;
+
+use super::board::PublicLaunch;
+use super::directory::LaunchDependencies;
+use super::messages::{Book, BookingFailure, BookingReceipt, BookingRequest, InjectPanic, LaunchChanged, SeatsChangedElsewhere};
+use crate::actors::health::{ActorState, HEARTBEAT_INTERVAL};
+use crate::actors::sync::outbox_relay::Nudge;
+use crate::domain::booking::{SeatInventory, total_cents};
+use crate::storage::amqp::events::{LAUNCH_SEATS_CHANGED, LaunchSeatsChanged};
+use crate::storage::amqp::{EventEnvelope, Origin};
+use crate::storage::mongo::customer::{BookingDocument, BookingStatus, CustomerStore, LaunchDocument, SeatDocument};
+
+/// Bookings written together in one durable write at most.
+const MAX_BATCH: usize = 256;
+/// A booking whose seats another process took meanwhile is retried this many times.
+const MAX_ATTEMPTS: u32 = 3;
+/// Seats claimed without a booking (a writer died between the two inserts) are given back after
+/// this long; younger ones may belong to a write still in flight elsewhere.
+const ORPHAN_SEAT_GRACE: Duration = Duration::from_secs(60);
+/// Seats sold by other processes are picked up at least this often, even if a broadcast is lost.
+const RECONCILE_INTERVAL: Duration = Duration::from_secs(5);
+
+type Reply = oneshot::Sender<Result<BookingReceipt, BookingFailure>>;
+
+struct PendingBooking {
+    document: BookingDocument,
+    replies: Vec<Reply>,
+    attempts: u32,
+    is_vip: bool,
+}
+
+pub struct LaunchActor {
+    name: String,
+    launch_id: String,
+    dependencies: LaunchDependencies,
+    mailbox_capacity: usize,
+    launch: Option<LaunchDocument>,
+    inventory: SeatInventory,
+    confirmed: HashMap<String, BookingDocument>,
+    pending: Vec<PendingBooking>,
+    writing: Vec<PendingBooking>,
+    /// Bumped on every local sale, so that a store snapshot read before it is not applied after.
+    generation: u64,
+}
+
+/// The durable state of a launch, read from the store.
+struct StoredLaunch {
+    launch: LaunchDocument,
+    seats: Vec<SeatDocument>,
+    bookings: Vec<BookingDocument>,
+}
+
+async fn load(store: &CustomerStore, launch_id: &str) -> Result<StoredLaunch, String> {
+    let launch = store
+        .launch(launch_id)
+        .await
+        .map_err(|error| error.to_string())?
+        .ok_or_else(|| format!("launch {launch_id} is not in the customer DB"))?;
+    let seats = store.seats_of(launch_id).await.map_err(|error| error.to_string())?;
+    let bookings = store.bookings_of_launch(launch_id).await.map_err(|error| error.to_string())?;
+    Ok(StoredLaunch { launch, seats, bookings })
+}
+
+/// Same traveller + same idempotency key = same booking id, across retries, restarts and processes.
+pub fn booking_id_for(traveler_id: &str, idempotency_key: &str) -> String {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("{traveler_id}\n{idempotency_key}").as_bytes()).to_string()
+}
+
+/// What a batch write achieved.
+enum WriteOutcome {
+    /// Every booking of the batch is stored except those whose seats another writer holds.
+    Stored { lost_seats: HashMap<String, Vec<u32>> },
+    /// Nothing of the batch is stored (seats given back).
+    NotStored(String),
+    /// Unknown: the store failed mid-way and could not be asked.
+    Unknown(String),
+}
+
+async fn write_batch(store: &CustomerStore, documents: Vec<BookingDocument>) -> WriteOutcome {
+    let claimed_at = Utc::now();
+    let seats: Vec<SeatDocument> = documents
+        .iter()
+        .flat_map(|booking| {
+            booking.seat_numbers.iter().map(|seat| SeatDocument::new(&booking.launch_id, *seat, &booking.id, claimed_at))
+        })
+        .collect();
+    let claim = match store.claim_seats(&seats).await {
+        Ok(claim) => claim,
+        Err(error) => {
+            // Some seats may be claimed; without a booking they are orphans that the next rebuild
+            // gives back after the grace period. Nothing is sold.
+            return WriteOutcome::NotStored(error.to_string());
+        }
+    };
+    let mut lost_seats: HashMap<String, Vec<u32>> = HashMap::new();
+    for seat_id in &claim.already_taken {
+        if let Some(seat) = seats.iter().find(|seat| &seat.id == seat_id) {
+            lost_seats.entry(seat.booking_id.clone()).or_default().push(seat.seat);
+        }
+    }
+    let mut winners = Vec::new();
+    for booking in documents {
+        if let Some(lost) = lost_seats.get(&booking.id) {
+            let ours: Vec<String> = booking
+                .seat_numbers
+                .iter()
+                .filter(|seat| !lost.contains(seat))
+                .map(|seat| format!("{}:{seat}", booking.launch_id))
+                .collect();
+            if let Err(error) = store.release_seats(&ours, &booking.id).await {
+                tracing::warn!(booking_id = %booking.id, error = %error, "could not give back seats; they wait for the orphan sweep");
+            }
+        } else {
+            winners.push(booking);
+        }
+    }
+    match store.insert_bookings(&winners).await {
+        Ok(()) => WriteOutcome::Stored { lost_seats },
+        Err(error) => WriteOutcome::Unknown(error.to_string()),
+    }
+}
+
+impl LaunchActor {
+    pub fn new(launch_id: String, dependencies: LaunchDependencies, mailbox_capacity: usize) -> Self {
+        Self {
+            name: Self::actor_name(&launch_id),
+            launch_id,
+            dependencies,
+            mailbox_capacity,
+            launch: None,
+            inventory: SeatInventory::new(0),
+            confirmed: HashMap::new(),
+            pending: Vec::new(),
+            writing: Vec::new(),
+            generation: 0,
+        }
+    }
+
+    pub fn actor_name(launch_id: &str) -> String {
+        format!("launch-{launch_id}")
+    }
+
+    fn publish_to_board(&self) {
+        if let Some(launch) = &self.launch {
+            self.dependencies.board.publish(PublicLaunch::new(launch, self.inventory.free_seats()));
+        }
+    }
+
+    /// Replaces the in-memory state with the store's, keeping reservations still being written.
+    fn rebuild(&mut self, stored: StoredLaunch) -> Vec<String> {
+        let mut inventory = SeatInventory::new(stored.launch.capacity);
+        let mut confirmed = HashMap::new();
+        for booking in stored.bookings {
+            if booking.status == BookingStatus::Confirmed {
+                inventory.mark_active(&booking.traveler_id, &booking.id);
+            }
+            confirmed.insert(booking.id.clone(), booking);
+        }
+        let orphan_deadline = Utc::now() - chrono::Duration::from_std(ORPHAN_SEAT_GRACE).unwrap_or_default();
+        let mut orphans = Vec::new();
+        for seat in &stored.seats {
+            let has_booking = confirmed.contains_key(&seat.booking_id);
+            let is_ours_in_flight = self.writing.iter().chain(&self.pending).any(|pending| pending.document.id == seat.booking_id);
+            if !has_booking && !is_ours_in_flight && seat.claimed_at < orphan_deadline {
+                orphans.push(seat.id.clone());
+                continue;
+            }
+            inventory.mark_taken(&[seat.seat]);
+        }
+        for pending in self.writing.iter().chain(&self.pending) {
+            inventory.mark_taken(&pending.document.seat_numbers);
+            inventory.mark_active(&pending.document.traveler_id, &pending.document.id);
+        }
+        self.inventory = inventory;
+        self.confirmed = confirmed;
+        self.launch = Some(stored.launch);
+        self.publish_to_board();
+        orphans
+    }
+
+    fn refresh_from_store(&mut self, ctx: &mut Context<Self>) {
+        let store = self.dependencies.store.clone();
+        let launch_id = self.launch_id.clone();
+        let generation_at_read = self.generation;
+        ctx.spawn(async move { load(&store, &launch_id).await }.into_actor(self).map(move |loaded, actor, ctx| {
+            match loaded {
+                Ok(_) if actor.generation != generation_at_read => actor.refresh_from_store(ctx),
+                Ok(stored) => {
+                    actor.rebuild(stored);
+                }
+                Err(error) => tracing::warn!(actor = %actor.name, error = %error, "refresh from the store failed"),
+            }
+        }));
+    }
+
+    fn new_document(&self, launch: &LaunchDocument, request: BookingRequest, booking_id: String, seat_numbers: Vec<u32>) -> BookingDocument {
+        let seats = u32::try_from(seat_numbers.len()).unwrap_or(u32::MAX);
+        BookingDocument {
+            id: booking_id,
+            launch_id: launch.id.clone(),
+            launch_slug: launch.slug.clone(),
+            mission_name: launch.mission_name.clone(),
+            launch_at: launch.launch_at,
+            agency_id: launch.agency_id.clone(),
+            agency_name: launch.agency_name.clone(),
+            agency_email: launch.agency_email.clone(),
+            traveler_id: request.traveler_id,
+            traveler_name: request.traveler_name,
+            traveler_email: request.traveler_email,
+            idempotency_key: request.idempotency_key,
+            seats,
+            seat_numbers,
+            price_per_seat_cents: launch.price_per_seat_cents,
+            total_cents: total_cents(seats, launch.price_per_seat_cents),
+            status: BookingStatus::Confirmed,
+            passengers: request.passengers,
+            created_at: Utc::now(),
+            event_id: uuid::Uuid::now_v7().to_string(),
+            outbox_published: false,
+            request_id: Some(request.request_id),
+        }
+    }
+
+    /// Starts the next durable write if none is running.
+    fn write_pending(&mut self, ctx: &mut Context<Self>) {
+        if !self.writing.is_empty() || self.pending.is_empty() {
+            return;
+        }
+        let take = self.pending.len().min(MAX_BATCH);
+        self.writing = self.pending.drain(..take).collect();
+        let documents: Vec<BookingDocument> = self.writing.iter().map(|pending| pending.document.clone()).collect();
+        let store = self.dependencies.store.clone();
+        ctx.spawn(
+            async move { write_batch(&store, documents).await }
+                .into_actor(self)
+                .map(|outcome, actor, ctx| actor.finish_write(outcome, ctx)),
+        );
+    }
+
+    fn finish_write(&mut self, outcome: WriteOutcome, ctx: &mut Context<Self>) {
+        let batch = std::mem::take(&mut self.writing);
+        match outcome {
+            WriteOutcome::Stored { lost_seats } => {
+                let mut sold_any = false;
+                for pending in batch {
+                    match lost_seats.get(&pending.document.id) {
+                        None => {
+                            sold_any = true;
+                            self.confirm(pending);
+                        }
+                        Some(taken_elsewhere) => self.retry_elsewhere_taken(pending, taken_elsewhere),
+                    }
+                }
+                if sold_any {
+                    self.generation += 1;
+                    self.announce_sale(ctx);
+                }
+            }
+            WriteOutcome::NotStored(error) => {
+                tracing::warn!(actor = %self.name, error = %error, "booking write failed; seats given back");
+                for pending in batch {
+                    self.inventory.release(&pending.document.traveler_id, &pending.document.id, &pending.document.seat_numbers);
+                    reply_all(pending.replies, Err(BookingFailure::Unavailable(error.clone())));
+                }
+            }
+            WriteOutcome::Unknown(error) => {
+                tracing::error!(actor = %self.name, error = %error, "booking write outcome unknown; rebuilding from the store");
+                self.dependencies.registry.record_error(&self.name, &error);
+                for pending in batch.into_iter().chain(self.pending.drain(..)) {
+                    reply_all(pending.replies, Err(BookingFailure::Unavailable(error.clone())));
+                }
+                self.dependencies.registry.set_state(&self.name, ActorState::Stopped);
+                ctx.stop();
+                return;
+            }
+        }
+        self.publish_to_board();
+        self.write_pending(ctx);
+    }
+
+    fn confirm(&mut self, pending: PendingBooking) {
+        let receipt = BookingReceipt { booking: pending.document.clone(), replayed: false };
+        self.confirmed.insert(pending.document.id.clone(), pending.document);
+        reply_all(pending.replies, Ok(receipt));
+    }
+
+    /// Another process sold some of the seats this booking was given: mark them taken and try
+    /// again with other seats, or refuse if none are left.
+    fn retry_elsewhere_taken(&mut self, mut pending: PendingBooking, taken_elsewhere: &[u32]) {
+        let document = &pending.document;
+        self.inventory.release(&document.traveler_id, &document.id, &document.seat_numbers);
+        self.inventory.mark_taken(taken_elsewhere);
+        pending.attempts += 1;
+        if pending.attempts >= MAX_ATTEMPTS {
+            reply_all(pending.replies, Err(BookingFailure::Unavailable("seats kept changing under this booking".to_owned())));
+            return;
+        }
+        let status = self.launch.as_ref().map(|launch| launch.status);
+        let Some(status) = status else { return };
+        let seats = pending.document.seats;
+        match self.inventory.reserve(status, &pending.document.traveler_id, &pending.document.id, seats, pending.is_vip) {
+            Ok(seat_numbers) => {
+                pending.document.seat_numbers = seat_numbers;
+                self.pending.push(pending);
+            }
+            Err(refusal) => reply_all(pending.replies, Err(BookingFailure::Refused(refusal))),
+        }
+    }
+
+    /// Tells other processes, and the outbox relay, that seats were sold.
+    fn announce_sale(&self, ctx: &mut Context<Self>) {
+        if let Some(relay) = self.dependencies.booking_relay.get() {
+            relay.do_send(Nudge);
+        }
+        let change = LaunchSeatsChanged { launch_id: self.launch_id.clone(), publisher: self.dependencies.process_id.clone() };
+        let Ok(data) = serde_json::to_value(change) else { return };
+        let origin = Origin { service: "customer".to_owned(), user_id: None, action: "sell".to_owned() };
+        let event = EventEnvelope::new(LAUNCH_SEATS_CHANGED, origin, None, data);
+        let bus = self.dependencies.bus.clone();
+        ctx.spawn(
+            async move {
+                if let Err(error) = bus.publish(&event).await {
+                    tracing::warn!(error = %error, "could not broadcast a seat change");
+                }
+            }
+            .into_actor(self),
+        );
+    }
+}
+
+fn reply_all(replies: Vec<Reply>, outcome: Result<BookingReceipt, BookingFailure>) {
+    for reply in replies {
+        // The caller may have given up (timeout); the outcome stands regardless.
+        let _ignored = reply.send(outcome.clone());
+    }
+}
+
+impl Actor for LaunchActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(self.mailbox_capacity);
+        self.dependencies.registry.register(&self.name, "launch-supervisor");
+        ctx.run_interval(HEARTBEAT_INTERVAL, |actor, _| actor.dependencies.registry.heartbeat(&actor.name));
+        ctx.run_interval(RECONCILE_INTERVAL, |actor, ctx| actor.refresh_from_store(ctx));
+        let store = self.dependencies.store.clone();
+        let launch_id = self.launch_id.clone();
+        // `wait` holds every message until the state is rebuilt from the store.
+        ctx.wait(async move { load(&store, &launch_id).await }.into_actor(self).map(|loaded, actor, ctx| {
+            match loaded {
+                Ok(stored) => {
+                    let orphans = actor.rebuild(stored);
+                    if !orphans.is_empty() {
+                        actor.give_back_orphans(orphans, ctx);
+                    }
+                    actor.dependencies.registry.set_state(&actor.name, ActorState::Running);
+                }
+                Err(error) => {
+                    tracing::warn!(actor = %actor.name, error = %error, "could not load launch state");
+                    actor.dependencies.registry.record_error(&actor.name, &error);
+                    ctx.stop();
+                }
+            }
+        }));
+    }
+}
+
+impl LaunchActor {
+    fn give_back_orphans(&mut self, orphans: Vec<String>, ctx: &mut Context<Self>) {
+        tracing::warn!(actor = %self.name, count = orphans.len(), "giving back seats claimed by writes that never finished");
+        let store = self.dependencies.store.clone();
+        ctx.spawn(
+            async move {
+                for seat_id in orphans {
+                    let booking_less = [seat_id];
+                    if let Err(error) = store.release_orphan_seats(&booking_less).await {
+                        tracing::warn!(error = %error, "could not give back an orphan seat");
+                    }
+                }
+            }
+            .into_actor(self),
+        );
+    }
+}
+
+impl Handler<Book> for LaunchActor {
+    type Result = ResponseFuture<Result<BookingReceipt, BookingFailure>>;
+
+    fn handle(&mut self, Book(request): Book, ctx: &mut Self::Context) -> Self::Result {
+        let booking_id = booking_id_for(&request.traveler_id, &request.idempotency_key);
+        if let Some(existing) = self.confirmed.get(&booking_id) {
+            let receipt = BookingReceipt { booking: existing.clone(), replayed: true };
+            return Box::pin(async move { Ok(receipt) });
+        }
+        let (reply, answer) = oneshot::channel();
+        let in_flight = self.writing.iter_mut().chain(self.pending.iter_mut()).find(|pending| pending.document.id == booking_id);
+        if let Some(pending) = in_flight {
+            pending.replies.push(reply);
+        } else {
+            let Some(launch) = self.launch.clone() else {
+                return Box::pin(async { Err(BookingFailure::Unavailable("launch not loaded".to_owned())) });
+            };
+            let seats = u32::try_from(request.passengers.len()).unwrap_or(u32::MAX);
+            let is_vip = request.is_vip;
+            let reserved = self.inventory.reserve(launch.status, &request.traveler_id, &booking_id, seats, is_vip);
+            match reserved {
+                Err(refusal) => return Box::pin(async move { Err(BookingFailure::Refused(refusal)) }),
+                Ok(seat_numbers) => {
+                    let document = self.new_document(&launch, request, booking_id, seat_numbers);
+                    self.pending.push(PendingBooking { document, replies: vec![reply], attempts: 0, is_vip });
+                    self.publish_to_board();
+                    self.write_pending(ctx);
+                }
+            }
+        }
+        Box::pin(async move {
+            answer.await.unwrap_or_else(|_| Err(BookingFailure::Unavailable("the launch actor stopped".to_owned())))
+        })
+    }
+}
+
+impl Handler<LaunchChanged> for LaunchActor {
+    type Result = ();
+
+    fn handle(&mut self, LaunchChanged(launch): LaunchChanged, _: &mut Self::Context) {
+        if launch.capacity != self.inventory.capacity() {
+            tracing::warn!(actor = %self.name, "capacity change ignored: seats are sold against the original capacity");
+        }
+        self.launch = Some(launch);
+        self.publish_to_board();
+    }
+}
+
+impl Handler<SeatsChangedElsewhere> for LaunchActor {
+    type Result = ();
+
+    fn handle(&mut self, _: SeatsChangedElsewhere, ctx: &mut Self::Context) {
+        self.refresh_from_store(ctx);
+    }
+}
+
+impl Handler<InjectPanic> for LaunchActor {
+    type Result = ();
+
+    #[allow(clippy::panic)]
+    fn handle(&mut self, _: InjectPanic, _: &mut Self::Context) {
+        panic!("fault injected into {}", self.name);
+    }
+}
+

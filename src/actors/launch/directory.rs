@@ -1,0 +1,135 @@
+//! Where a launch's actor is found. Each launch has a handle (the current address, replaced on
+//! restart, and a count of callers waiting on it, which bounds its mailbox).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use actix::{Actor, Addr};
+use dashmap::DashMap;
+
+use super::actor::LaunchActor;
+use super::board::LaunchBoard;
+use super::messages::{Book, BookingFailure, BookingReceipt, BookingRequest, InjectPanic, LaunchChanged, SeatsChangedElsewhere};
+use crate::actors::health::ActorRegistry;
+use crate::actors::supervisor::{ActorChild, AddChild, AddressSlot, Supervisor};
+use crate::actors::sync::OutboxRelay;
+use crate::storage::amqp::Bus;
+use crate::storage::mongo::customer::{CustomerStore, LaunchDocument};
+
+/// What every launch actor needs, shared.
+#[derive(Clone)]
+pub struct LaunchDependencies {
+    pub store: CustomerStore,
+    pub board: Arc<LaunchBoard>,
+    pub registry: ActorRegistry,
+    pub bus: Bus,
+    /// Identifies this process in seat-change broadcasts, to ignore its own.
+    pub process_id: String,
+    pub booking_relay: AddressSlot<OutboxRelay>,
+}
+
+#[derive(Clone)]
+pub struct LaunchHandle {
+    slot: AddressSlot<LaunchActor>,
+    waiting: Arc<AtomicUsize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    #[error("unknown launch")]
+    UnknownLaunch,
+    /// The actor's mailbox is full: back-pressure.
+    #[error("the launch is busy")]
+    Busy,
+    /// The actor is restarting or did not answer in time.
+    #[error("the launch is temporarily unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Failed(#[from] BookingFailure),
+}
+
+/// Decrements the waiting count however the caller leaves.
+struct WaitingGuard(Arc<AtomicUsize>);
+
+impl Drop for WaitingGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[derive(Clone)]
+pub struct LaunchDirectory {
+    handles: Arc<DashMap<String, LaunchHandle>>,
+    supervisor: Addr<Supervisor>,
+    dependencies: LaunchDependencies,
+    mailbox_capacity: usize,
+    answer_timeout: Duration,
+}
+
+impl LaunchDirectory {
+    pub fn new(
+        supervisor: Addr<Supervisor>,
+        dependencies: LaunchDependencies,
+        mailbox_capacity: usize,
+        answer_timeout: Duration,
+    ) -> Self {
+        Self { handles: Arc::new(DashMap::new()), supervisor, dependencies, mailbox_capacity, answer_timeout }
+    }
+
+    /// Starts the launch's actor if it has none, or tells it the launch changed.
+    pub fn ensure(&self, launch: LaunchDocument) {
+        if let Some(handle) = self.handles.get(&launch.id).map(|entry| entry.value().clone()) {
+            if let Some(address) = handle.slot.get() {
+                address.do_send(LaunchChanged(launch));
+            }
+            return;
+        }
+        let handle = LaunchHandle { slot: AddressSlot::default(), waiting: Arc::new(AtomicUsize::new(0)) };
+        let launch_id = launch.id.clone();
+        self.handles.insert(launch_id.clone(), handle.clone());
+        let dependencies = self.dependencies.clone();
+        let capacity = self.mailbox_capacity;
+        let slot = handle.slot.clone();
+        let child = ActorChild::new(LaunchActor::actor_name(&launch_id), move || {
+            slot.set(LaunchActor::new(launch_id.clone(), dependencies.clone(), capacity).start())
+        });
+        self.supervisor.do_send(AddChild(Box::new(child)));
+    }
+
+    fn handle(&self, launch_id: &str) -> Option<LaunchHandle> {
+        self.handles.get(launch_id).map(|entry| entry.value().clone())
+    }
+
+    pub fn knows(&self, launch_id: &str) -> bool {
+        self.handles.contains_key(launch_id)
+    }
+
+    /// Asks the launch's actor to book, waiting at most the configured time.
+    pub async fn book(&self, launch_id: &str, request: BookingRequest) -> Result<BookingReceipt, DispatchError> {
+        let handle = self.handle(launch_id).ok_or(DispatchError::UnknownLaunch)?;
+        let waiting_before = handle.waiting.fetch_add(1, Ordering::AcqRel);
+        let _guard = WaitingGuard(Arc::clone(&handle.waiting));
+        if waiting_before >= self.mailbox_capacity {
+            return Err(DispatchError::Busy);
+        }
+        let address = handle.slot.get().filter(Addr::connected).ok_or(DispatchError::Unavailable)?;
+        match tokio::time::timeout(self.answer_timeout, address.send(Book(request))).await {
+            Ok(Ok(outcome)) => outcome.map_err(DispatchError::Failed),
+            Ok(Err(_)) | Err(_) => Err(DispatchError::Unavailable),
+        }
+    }
+
+    pub fn seats_changed_elsewhere(&self, launch_id: &str) {
+        if let Some(address) = self.handle(launch_id).and_then(|handle| handle.slot.get()) {
+            address.do_send(SeatsChangedElsewhere);
+        }
+    }
+
+    /// Fault injection used by the supervision tests.
+    pub fn inject_panic(&self, launch_id: &str) {
+        if let Some(address) = self.handle(launch_id).and_then(|handle| handle.slot.get()) {
+            address.do_send(InjectPanic);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! What a launch actor is asked, and what it answers.
+
+use actix::Message;
+
+use crate::domain::booking::{BookingRefusal, Passenger};
+use crate::storage::mongo::customer::{BookingDocument, LaunchDocument};
+
+#[derive(Debug, Clone)]
+pub struct BookingRequest {
+    pub traveler_id: String,
+    pub traveler_name: String,
+    pub traveler_email: String,
+    pub idempotency_key: String,
+    pub passengers: Vec<Passenger>,
+    pub is_vip: bool,
+    pub request_id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct BookingReceipt {
+    pub booking: BookingDocument,
+    /// The same idempotency key was seen before: this is the original booking.
+    pub replayed: bool,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum BookingFailure {
+    #[error(transparent)]
+    Refused(#[from] BookingRefusal),
+    /// The store could not take the write; nothing was sold.
+    #[error("the booking could not be stored: {0}")]
+    Unavailable(String),
+}
+
+#[derive(Message)]
+#[rtype(result = "Result<BookingReceipt, BookingFailure>")]
+pub struct Book(pub BookingRequest);
+
+/// The launch's details changed on the admin side (status, date, price).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct LaunchChanged(pub LaunchDocument);
+
+/// Another process sold or released seats of this launch: refresh from the store.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SeatsChangedElsewhere;
+
+/// Fault injection for the supervision tests: the actor panics in its handler.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct InjectPanic;

@@ -1,0 +1,303 @@
+//! `spawn_app()`: all four roles on free ports, a fresh Postgres database, fresh Mongo database
+//! names and a fresh broker namespace per test, plus one helper per endpoint the tests use.
+
+use std::time::Duration;
+
+use astro_bookings::app::Application;
+use astro_bookings::config::{Role, Settings};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use sqlx::Connection;
+
+pub const IT_EMAIL: &str = "it-admin@astro.test";
+pub const IT_PASSWORD: &str = "it-password-123";
+
+pub struct TestApp {
+    pub application: Option<Application>,
+    pub settings: Settings,
+    pub client: Client,
+    pub customer_url: String,
+    pub admin_url: String,
+    pub system_url: String,
+    pub scheduler_url: String,
+}
+
+fn env_or(key: &str, default: &str) -> String {
+    std::env::var(key).unwrap_or_else(|_| default.to_owned())
+}
+
+/// Settings for an isolated test run; `overrides` win over everything.
+pub async fn test_settings(overrides: &[(&str, &str)]) -> Settings {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let short = unique.get(..12).unwrap().to_owned();
+    let database = format!("astro_test_{short}");
+    let admin_url = env_or(
+        "ASTRO_PG_ADMIN_URL",
+        "postgres://astro:astro@127.0.0.1:5433/postgres?sslmode=disable",
+    );
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("postgres admin connection");
+    sqlx::query(&format!("CREATE DATABASE {database}")).execute(&mut admin).await.expect("create test database");
+    let database_url = admin_url.replace("/postgres?", &format!("/{database}?"));
+    let overrides: Vec<(String, String)> = overrides.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let mut values: Vec<(String, String)> = vec![
+        ("ASTRO_ROLES".into(), "all".into()),
+        ("ASTRO_CUSTOMER_PORT".into(), "0".into()),
+        ("ASTRO_ADMIN_PORT".into(), "0".into()),
+        ("ASTRO_SYSTEM_PORT".into(), "0".into()),
+        ("ASTRO_SCHEDULER_PORT".into(), "0".into()),
+        ("ASTRO_HTTP_WORKERS".into(), "1".into()),
+        ("ASTRO_DATABASE_URL".into(), database_url),
+        ("ASTRO_DATABASE_MAX_CONNECTIONS".into(), "5".into()),
+        ("ASTRO_CUSTOMER_MONGO_DB".into(), format!("t{short}_customer")),
+        ("ASTRO_SYSTEM_MONGO_DB".into(), format!("t{short}_system")),
+        ("ASTRO_AMQP_NAMESPACE".into(), format!("test-{short}")),
+        ("ASTRO_TOKEN_SECRET".into(), format!("secret-{unique}")),
+        ("ASTRO_SEED_IT_EMAIL".into(), IT_EMAIL.into()),
+        ("ASTRO_SEED_IT_PASSWORD".into(), IT_PASSWORD.into()),
+        ("ASTRO_SEED_IT_NAME".into(), "Test IT".into()),
+        ("ASTRO_SHUTDOWN_TIMEOUT_SECS".into(), "2".into()),
+    ];
+    values.extend(overrides);
+    Settings::from_lookup(|key| {
+        values
+            .iter()
+            .rev()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.clone())
+            .or_else(|| std::env::var(key).ok())
+    })
+    .expect("test settings")
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        astro_bookings::telemetry::init("info");
+    }
+    let settings = test_settings(overrides).await;
+    astro_bookings::roles::system_api::seed_it_employee(&settings).await.expect("seed IT employee");
+    let application = Application::start(settings.clone()).await.expect("application starts");
+    let url = |role: Role| {
+        application.port(role).map(|port| format!("http://127.0.0.1:{port}")).unwrap_or_default()
+    };
+    let app = TestApp {
+        customer_url: url(Role::Customer),
+        admin_url: url(Role::Admin),
+        system_url: url(Role::System),
+        scheduler_url: url(Role::Scheduler),
+        application: Some(application),
+        settings,
+        client: Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
+    };
+    app.wait_until_ready().await;
+    app
+}
+
+/// Polls `check` until it returns Some, or fails the test after `timeout`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A signed-in user: id, token and email.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user_id: String,
+    pub token: String,
+    pub email: String,
+    pub name: String,
+}
+
+impl TestApp {
+    pub async fn wait_until_ready(&self) {
+        for base in [&self.customer_url, &self.admin_url, &self.system_url, &self.scheduler_url] {
+            if base.is_empty() {
+                continue;
+            }
+            let role = if base == &self.customer_url {
+                "customer"
+            } else if base == &self.admin_url {
+                "admin"
+            } else if base == &self.system_url {
+                "system"
+            } else {
+                "scheduler"
+            };
+            let url = format!("{base}/api/{role}/health/ready");
+            eventually(Duration::from_secs(20), &url, || async {
+                let response = self.client.get(&url).send().await.ok()?;
+                (response.status() == StatusCode::OK).then_some(())
+            })
+            .await;
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(application) = self.application.take() {
+            application.stop().await;
+        }
+    }
+
+    pub async fn post_json(&self, url: String, token: Option<&str>, body: &Value) -> Response {
+        let mut request = self.client.post(url).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, url: String, token: Option<&str>) -> Response {
+        let mut request = self.client.get(url);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> SignedIn {
+        let response = self
+            .post_json(
+                format!("{}/api/system/auth/login", self.system_url),
+                None,
+                &json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+        let session: Value = response.json().await.unwrap();
+        SignedIn {
+            user_id: session["user"]["id"].as_str().unwrap().to_owned(),
+            token: session["access_token"].as_str().unwrap().to_owned(),
+            email: email.to_owned(),
+            name: session["user"]["name"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn it_employee(&self) -> SignedIn {
+        self.login(IT_EMAIL, IT_PASSWORD).await
+    }
+
+    pub async fn register_traveler(&self) -> SignedIn {
+        let email = format!("traveler-{}@astro.test", uuid::Uuid::new_v4().simple());
+        let password = "traveler-pass-1";
+        let response = self
+            .post_json(
+                format!("{}/api/system/auth/register", self.system_url),
+                None,
+                &json!({"name": "Tess Traveler", "email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "register traveler");
+        self.login(&email, password).await
+    }
+
+    /// Creates an agency through the IT employee, and signs it in.
+    pub async fn create_agency(&self) -> SignedIn {
+        let it = self.it_employee().await;
+        let email = format!("agency-{}@astro.test", uuid::Uuid::new_v4().simple());
+        let password = "agency-pass-12";
+        let response = self
+            .post_json(
+                format!("{}/api/system/users", self.system_url),
+                Some(&it.token),
+                &json!({"name": "Orbital Tours", "email": email, "password": password, "role": "agency"}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create agency");
+        self.login(&email, password).await
+    }
+
+    pub async fn create_rocket(&self, agency: &SignedIn, capacity: u32) -> Value {
+        let response = self
+            .post_json(
+                format!("{}/api/admin/rockets", self.admin_url),
+                Some(&agency.token),
+                &json!({"name": format!("Falcon {}", uuid::Uuid::new_v4().simple()), "model": "F9", "capacity": capacity, "range": "moon"}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create rocket");
+        response.json().await.unwrap()
+    }
+
+    pub async fn schedule_launch(&self, agency: &SignedIn, rocket_id: &str, price_per_seat_cents: i64) -> Value {
+        let launch_at = (chrono::Utc::now() + chrono::Duration::days(500)).to_rfc3339();
+        let response = self
+            .post_json(
+                format!("{}/api/admin/launches", self.admin_url),
+                Some(&agency.token),
+                &json!({
+                    "rocket_id": rocket_id,
+                    "mission_name": "Lunar Loop",
+                    "spaceport": "Cape Canaveral",
+                    "destination": "moon",
+                    "launch_at": launch_at,
+                    "price_per_seat_cents": price_per_seat_cents,
+                    "minimum_passengers": 1
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "schedule launch");
+        response.json().await.unwrap()
+    }
+
+    /// A launch with `capacity` seats, visible on the customer API.
+    pub async fn bookable_launch(&self, capacity: u32) -> Value {
+        let agency = self.create_agency().await;
+        let rocket = self.create_rocket(&agency, capacity).await;
+        let launch = self.schedule_launch(&agency, rocket["id"].as_str().unwrap(), 100_000).await;
+        let launch_id = launch["id"].as_str().unwrap().to_owned();
+        self.wait_for_public_launch(&launch_id).await
+    }
+
+    pub async fn public_launches(&self) -> Vec<Value> {
+        let response = self.get(format!("{}/api/customer/launches", self.customer_url), None).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        body["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn wait_for_public_launch(&self, launch_id: &str) -> Value {
+        eventually(Duration::from_secs(15), "launch on the customer API", || async {
+            self.public_launches().await.into_iter().find(|launch| launch["id"] == launch_id)
+        })
+        .await
+    }
+
+    pub async fn book(&self, traveler: &SignedIn, launch_id: &str, seats: usize, idempotency_key: &str) -> Response {
+        let passengers: Vec<Value> = (0..seats)
+            .map(|index| json!({"name": format!("Passenger {index}"), "email": format!("p{index}@astro.test"), "phone": "+1 555 0100", "age": 30}))
+            .collect();
+        self.client
+            .post(format!("{}/api/customer/bookings", self.customer_url))
+            .bearer_auth(&traveler.token)
+            .header("Idempotency-Key", idempotency_key)
+            .json(&json!({"launch_id": launch_id, "passengers": passengers}))
+            .send()
+            .await
+            .expect("booking request sent")
+    }
+}
+
+/// Asserts a 4xx JSON problem with the given status and code.
+pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status);
+    let request_id_header = response.headers().get("x-request-id").cloned();
+    let body: Value = response.json().await.expect("problem body is JSON");
+    assert_eq!(body["code"], code, "body: {body}");
+    assert!(body["message"].as_str().is_some_and(|message| !message.is_empty()));
+    let request_id = body["request_id"].as_str().expect("request_id");
+    assert_eq!(request_id_header.unwrap().to_str().unwrap(), request_id);
+    body
+}
