@@ -43,6 +43,11 @@ impl Application {
         self.roles.iter().find(|running| running.role == role).map(|running| running.registry.clone())
     }
 
+    /// The launch actors of the customer role, for fault-injection tests.
+    pub fn customer_directory(&self) -> Option<crate::actors::launch::LaunchDirectory> {
+        self.roles.iter().find_map(|running| running.customer_directory.clone())
+    }
+
     /// Waits for SIGTERM or SIGINT, then stops in order.
     pub async fn run_until_signalled(self) -> anyhow::Result<()> {
         wait_for_signal().await?;

@@ -112,7 +112,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         Arc::new(BusReadiness(context.bus.clone())),
     ];
     let health = HealthState { role: "customer", registry, checks: Arc::new(checks) };
-    let state = web::Data::new(CustomerState { board, directory, store, audit: audit.clone() });
+    let state = web::Data::new(CustomerState { board, directory: directory.clone(), store, audit: audit.clone() });
     let flush_bookings: StopAction = Box::new(move || {
         Box::pin(async move {
             if let Some(relay) = booking_relay.get() {
@@ -120,7 +120,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
             }
         })
     });
-    let running = serve(
+    let mut running = serve(
         Role::Customer,
         context,
         listener,
@@ -132,5 +132,6 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         },
         vec![flush_bookings, flush_audit_log(audit)],
     )?;
+    running.customer_directory = Some(directory);
     Ok(running)
 }

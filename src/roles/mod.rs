@@ -36,6 +36,8 @@ pub struct RunningRole {
     pub role: Role,
     pub port: u16,
     pub registry: ActorRegistry,
+    /// Set by the customer role: its launch actors.
+    pub customer_directory: Option<crate::actors::launch::LaunchDirectory>,
     server: ServerHandle,
     server_task: tokio::task::JoinHandle<std::io::Result<()>>,
     stop_actions: Vec<StopAction>,
@@ -96,7 +98,7 @@ pub fn serve(
     let handle = server.handle();
     let server_task = tokio::spawn(server);
     tracing::info!(role = role.as_str(), port, "role listening");
-    Ok(RunningRole { role, port, registry: health.registry, server: handle, server_task, stop_actions })
+    Ok(RunningRole { role, port, registry: health.registry, customer_directory: None, server: handle, server_task, stop_actions })
 }
 
 async fn openapi_json(document: web::Data<OpenApiDocument>) -> web::Json<OpenApiDocument> {

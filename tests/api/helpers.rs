@@ -36,7 +36,7 @@ pub async fn test_settings(overrides: &[(&str, &str)]) -> Settings {
         "postgres://astro:astro@127.0.0.1:5433/postgres?sslmode=disable",
     );
     let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("postgres admin connection");
-    sqlx::query(&format!("CREATE DATABASE {database}")).execute(&mut admin).await.expect("create test database");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}"))).execute(&mut admin).await.expect("create test database");
     let database_url = admin_url.replace("/postgres?", &format!("/{database}?"));
     let overrides: Vec<(String, String)> = overrides.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     let mut values: Vec<(String, String)> = vec![
@@ -300,4 +300,23 @@ pub async fn assert_problem(response: Response, status: StatusCode, code: &str) 
     let request_id = body["request_id"].as_str().expect("request_id");
     assert_eq!(request_id_header.unwrap().to_str().unwrap(), request_id);
     body
+}
+
+impl TestApp {
+    pub fn customer_directory(&self) -> astro_bookings::actors::launch::LaunchDirectory {
+        self.application.as_ref().and_then(Application::customer_directory).expect("customer role runs in this app")
+    }
+
+    /// Starts another customer-API process (in this test process) on the same stores and broker
+    /// namespace: a second owner of every launch. Returns its base URL.
+    pub async fn second_customer_process(&self) -> String {
+        let mut settings = self.settings.clone();
+        settings.roles = vec![Role::Customer];
+        settings.customer_port = 0;
+        let second = Application::start(settings).await.expect("second customer process");
+        let url = format!("http://127.0.0.1:{}", second.port(Role::Customer).unwrap());
+        // Lives until the test process ends, like a process nobody stopped.
+        std::mem::forget(second);
+        url
+    }
 }
