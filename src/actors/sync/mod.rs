@@ -7,3 +7,4 @@ pub mod outbox_relay;
 pub use consumer::{EventConsumer, EventHandler, HandlerError};
 pub use outbox_relay::{Outbox, OutboxRelay};
 pub mod customer;
+pub mod system;

@@ -1,0 +1,84 @@
+//! Email templates with `{placeholders}`, rendered without I/O.
+
+use std::collections::HashMap;
+
+pub struct Template {
+    pub subject: &'static str,
+    pub body: &'static str,
+}
+
+pub const WELCOME: Template = Template {
+    subject: "Welcome to Astro Bookings, {name}",
+    body: "Hello {name},\n\nyour Astro Bookings account ({email}) is ready. Sign in at {link}.\n\nAstro Bookings",
+};
+
+pub const BOOKING_CONFIRMED_TRAVELER: Template = Template {
+    subject: "Booking confirmed: {mission} ({seats} seats)",
+    body: "Hello {name},\n\nyour booking {booking_id} on {mission} ({launch_at}) is confirmed.\nSeats: {seat_numbers}\nPassengers: {passengers}\nTotal: {total}\n\nLaunch page: {link}\n\nAstro Bookings",
+};
+
+pub const BOOKING_CONFIRMED_AGENCY: Template = Template {
+    subject: "New booking on {mission}: {seats} seats",
+    body: "Hello {name},\n\n{traveler} booked {seats} seats ({seat_numbers}) on {mission} ({launch_at}).\nPassengers: {passengers}\nTotal: {total}\n\nAstro Bookings",
+};
+
+/// Replaces every `{key}` with its value; unknown placeholders stay visible so they get noticed.
+pub fn render(text: &str, values: &HashMap<&str, String>) -> String {
+    let mut rendered = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let (before, after) = rest.split_at(start);
+        rendered.push_str(before);
+        match after.find('}') {
+            Some(end) => {
+                let key = after.get(1..end).unwrap_or_default();
+                match values.get(key) {
+                    Some(value) => rendered.push_str(value),
+                    None => rendered.push_str(after.get(..=end).unwrap_or_default()),
+                }
+                rest = after.get(end + 1..).unwrap_or_default();
+            }
+            None => {
+                rendered.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    rendered.push_str(rest);
+    rendered
+}
+
+/// Cents as dollars: 123456 → "$1,234.56".
+pub fn dollars(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}${grouped}.{:02}", cents % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_ones_kept() {
+        let values = HashMap::from([("name", "Ada".to_owned()), ("seats", "2".to_owned())]);
+        assert_eq!(render("Hi {name}, {seats} seats, {other}", &values), "Hi Ada, 2 seats, {other}");
+        assert_eq!(render("no braces", &values), "no braces");
+        assert_eq!(render("open { brace", &values), "open { brace");
+    }
+
+    #[test]
+    fn money_is_formatted_in_dollars() {
+        assert_eq!(dollars(123_456), "$1,234.56");
+        assert_eq!(dollars(5), "$0.05");
+        assert_eq!(dollars(90_000_000), "$900,000.00");
+    }
+}
