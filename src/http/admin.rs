@@ -1,5 +1,231 @@
-//! Routes of the admin API.
+//! Routes of the admin API: agencies' rockets and launches, and bookings as the operations DB
+//! knows them.
 
-use actix_web::web;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
 
-pub fn routes(_config: &mut web::ServiceConfig) {}
+use crate::actors::audit_log::{AuditLog, Subject};
+use crate::actors::supervisor::AddressSlot;
+use crate::actors::sync::OutboxRelay;
+use crate::actors::sync::outbox_relay::Nudge;
+use crate::domain::launch::{LaunchRequest, LaunchStatus, NewLaunch, Reach, parse_capacity, parse_label};
+use crate::domain::user::UserRole;
+use crate::http::auth::CurrentUser;
+use crate::http::error::ApiError;
+use crate::http::parse_id;
+use crate::http::request_id::current_request_id;
+use crate::storage::amqp::events::{LAUNCH_SCHEDULED, LaunchSnapshot};
+use crate::storage::amqp::{EventEnvelope, Origin};
+use crate::storage::postgres::bookings::{self, AdminBooking};
+use crate::storage::postgres::launches::{self, InsertLaunchError, LaunchRow};
+use crate::storage::postgres::rockets::{self, NewRocket, RocketRow};
+use crate::storage::postgres::profiles;
+
+pub struct AdminState {
+    pub pool: PgPool,
+    pub audit: AuditLog,
+    pub relay: AddressSlot<OutboxRelay>,
+}
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/api/admin/rockets", web::get().to(list_rockets))
+        .route("/api/admin/rockets", web::post().to(create_rocket))
+        .route("/api/admin/launches", web::get().to(list_launches))
+        .route("/api/admin/launches", web::post().to(schedule_launch))
+        .route("/api/admin/launches/{id}", web::get().to(get_launch))
+        .route("/api/admin/bookings", web::get().to(list_bookings));
+}
+
+fn store_error(error: sqlx::Error) -> ApiError {
+    ApiError::internal(error)
+}
+
+/// The caller's own id as a UUID (tokens carry it as text).
+fn user_uuid(user: &CurrentUser) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(user.id()).map_err(|_| ApiError::Unauthenticated)
+}
+
+/// Agencies see their own; financial and IT see everything.
+fn agency_scope(user: &CurrentUser) -> Result<Option<Uuid>, ApiError> {
+    user.require(&[UserRole::Agency, UserRole::Financial, UserRole::It])?;
+    if user.role() == UserRole::Agency { Ok(Some(user_uuid(user)?)) } else { Ok(None) }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Listing<T: Serialize> {
+    items: Vec<T>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RocketInput {
+    name: String,
+    model: String,
+    capacity: i64,
+    /// suborbital, low_earth_orbit, moon or mars
+    range: String,
+}
+
+/// The agency's rockets.
+#[utoipa::path(get, path = "/api/admin/rockets", responses((status = 200, body = Listing<RocketRow>), (status = 401), (status = 403)),
+    security(("bearer" = [])))]
+pub async fn list_rockets(state: web::Data<AdminState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
+    user.require(&[UserRole::Agency])?;
+    let items = rockets::of_agency(&state.pool, user_uuid(&user)?).await.map_err(store_error)?;
+    Ok(HttpResponse::Ok().json(Listing { items }))
+}
+
+/// Registers a rocket for the signed-in agency.
+#[utoipa::path(post, path = "/api/admin/rockets", request_body = RocketInput,
+    responses((status = 201, body = RocketRow), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
+pub async fn create_rocket(state: web::Data<AdminState>, user: CurrentUser, input: web::Json<RocketInput>) -> Result<HttpResponse, ApiError> {
+    user.require(&[UserRole::Agency])?;
+    let agency_id = user_uuid(&user)?;
+    let name = parse_label("name", &input.name)?;
+    let model = parse_label("model", &input.model)?;
+    let capacity = i32::try_from(parse_capacity(input.capacity)?).map_err(|_| ApiError::Validation("capacity is too large".to_owned()))?;
+    let reach = Reach::parse(&input.range)?;
+    profiles::ensure_agency(&state.pool, agency_id, &user.0.name, &user.0.email).await.map_err(store_error)?;
+    let rocket = rockets::insert(&state.pool, &NewRocket { agency_id, name: &name, model: &model, capacity, reach: reach.as_str() })
+        .await
+        .map_err(store_error)?;
+    let request_id = current_request_id();
+    let rocket_id = rocket.id.to_string();
+    state.audit.info(
+        "rocket.created",
+        Subject { user_id: Some(user.id()), entity_type: Some("rocket"), entity_id: Some(&rocket_id), request_id: Some(&request_id) },
+        format!("rocket {name} registered"),
+        serde_json::json!({"capacity": capacity, "range": reach}),
+    );
+    Ok(HttpResponse::Created().json(rocket))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LaunchInput {
+    rocket_id: String,
+    mission_name: String,
+    spaceport: String,
+    /// suborbital, low_earth_orbit, moon or mars; within the rocket's range
+    destination: String,
+    launch_at: DateTime<Utc>,
+    price_per_seat_cents: i64,
+    minimum_passengers: i64,
+}
+
+/// Launches: an agency's own, or all of them for financial and IT employees.
+#[utoipa::path(get, path = "/api/admin/launches", responses((status = 200, body = Listing<LaunchRow>), (status = 401), (status = 403)),
+    security(("bearer" = [])))]
+pub async fn list_launches(state: web::Data<AdminState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
+    let scope = agency_scope(&user)?;
+    let items = launches::list(&state.pool, scope).await.map_err(store_error)?;
+    Ok(HttpResponse::Ok().json(Listing { items }))
+}
+
+/// One launch.
+#[utoipa::path(get, path = "/api/admin/launches/{id}", responses((status = 200, body = LaunchRow), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn get_launch(state: web::Data<AdminState>, user: CurrentUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let scope = agency_scope(&user)?;
+    let launch_id = parse_id(&id, "launch")?;
+    let launch = launches::find(&state.pool, launch_id)
+        .await
+        .map_err(store_error)?
+        .filter(|launch| scope.is_none_or(|agency_id| launch.agency_id == agency_id))
+        .ok_or(ApiError::NotFound("launch"))?;
+    Ok(HttpResponse::Ok().json(launch))
+}
+
+/// Schedules a launch on one of the agency's active rockets; it reaches the customer API
+/// through the outbox.
+#[utoipa::path(post, path = "/api/admin/launches", request_body = LaunchInput,
+    responses((status = 201, body = LaunchRow), (status = 400), (status = 401), (status = 403), (status = 404, description = "unknown rocket")),
+    security(("bearer" = [])))]
+pub async fn schedule_launch(state: web::Data<AdminState>, user: CurrentUser, input: web::Json<LaunchInput>) -> Result<HttpResponse, ApiError> {
+    user.require(&[UserRole::Agency])?;
+    let agency_id = user_uuid(&user)?;
+    let rocket_id = parse_id(&input.rocket_id, "rocket")?;
+    let rocket = rockets::find(&state.pool, rocket_id)
+        .await
+        .map_err(store_error)?
+        .filter(|rocket| rocket.agency_id == agency_id)
+        .ok_or(ApiError::NotFound("rocket"))?;
+    if !rocket.active {
+        return Err(ApiError::Validation("the rocket is deactivated".to_owned()));
+    }
+    let reach = Reach::parse(&rocket.reach)?;
+    let capacity = u32::try_from(rocket.capacity).map_err(|_| ApiError::internal(anyhow::anyhow!("negative capacity")))?;
+    let request = LaunchRequest {
+        mission_name: &input.mission_name,
+        spaceport: &input.spaceport,
+        destination: &input.destination,
+        launch_at: input.launch_at,
+        price_per_seat_cents: input.price_per_seat_cents,
+        minimum_passengers: input.minimum_passengers,
+    };
+    let launch = NewLaunch::parse(request, &rocket.name, reach, capacity, Utc::now())?;
+    let agency = profiles::ensure_agency(&state.pool, agency_id, &user.0.name, &user.0.email).await.map_err(store_error)?;
+    let launch_id = Uuid::new_v4();
+    let mut slug = launch.slug.clone();
+    for attempt in 0..3 {
+        let snapshot = LaunchSnapshot {
+            launch_id: launch_id.to_string(),
+            agency_id: agency_id.to_string(),
+            agency_name: agency.name.clone(),
+            agency_email: agency.contact_email.clone(),
+            rocket_name: rocket.name.clone(),
+            mission_name: launch.mission_name.clone(),
+            spaceport: launch.spaceport.clone(),
+            destination: launch.destination,
+            launch_at: launch.launch_at,
+            price_per_seat_cents: launch.price_per_seat_cents,
+            minimum_passengers: launch.minimum_passengers,
+            capacity,
+            status: LaunchStatus::Scheduled,
+            slug: slug.clone(),
+        };
+        let origin = Origin { service: "admin".to_owned(), user_id: Some(user.id().to_owned()), action: "schedule_launch".to_owned() };
+        let data = serde_json::to_value(&snapshot).map_err(ApiError::internal)?;
+        let event = EventEnvelope::new(LAUNCH_SCHEDULED, origin, Some(current_request_id()), data);
+        match launches::insert(&state.pool, launch_id, agency_id, rocket_id, &launch, &slug, &event).await {
+            Ok(()) => break,
+            // Same rocket, spaceport, destination and day: keep the slug readable, make it unique.
+            Err(InsertLaunchError::SlugTaken) if attempt < 2 => {
+                slug = format!("{}-{}", launch.slug, launch_id.simple().to_string().get(..6 + attempt * 4).unwrap_or_default());
+            }
+            Err(InsertLaunchError::SlugTaken) => return Err(ApiError::conflict("conflict", "could not give the launch a unique slug")),
+            Err(InsertLaunchError::Store(error)) => return Err(store_error(error)),
+        }
+    }
+    if let Some(relay) = state.relay.get() {
+        relay.do_send(Nudge);
+    }
+    let request_id = current_request_id();
+    let launch_text = launch_id.to_string();
+    state.audit.info(
+        "launch.scheduled",
+        Subject { user_id: Some(user.id()), entity_type: Some("launch"), entity_id: Some(&launch_text), request_id: Some(&request_id) },
+        format!("launch {} scheduled", launch.mission_name),
+        serde_json::json!({"slug": slug, "launch_at": launch.launch_at}),
+    );
+    let stored = launches::find(&state.pool, launch_id).await.map_err(store_error)?.ok_or(ApiError::NotFound("launch"))?;
+    Ok(HttpResponse::Created().json(stored))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BookingParams {
+    launch_id: Option<String>,
+}
+
+/// Bookings synced from the customer side: on the agency's launches, or all.
+#[utoipa::path(get, path = "/api/admin/bookings", params(BookingParams),
+    responses((status = 200, body = Listing<AdminBooking>), (status = 401), (status = 403), (status = 404)), security(("bearer" = [])))]
+pub async fn list_bookings(state: web::Data<AdminState>, user: CurrentUser, params: web::Query<BookingParams>) -> Result<HttpResponse, ApiError> {
+    let scope = agency_scope(&user)?;
+    let launch_id = params.launch_id.as_deref().map(|id| parse_id(id, "launch")).transpose()?;
+    let items = bookings::list(&state.pool, scope, launch_id).await.map_err(store_error)?;
+    Ok(HttpResponse::Ok().json(Listing { items }))
+}

@@ -1,7 +1,85 @@
-use std::net::TcpListener;
+//! The admin role: the operations DB (migrated at start), its outbox relay and sync consumer,
+//! and the agencies' and employees' routes.
 
-use crate::roles::{RoleContext, RunningRole};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix::Actor;
+use actix_web::web;
+use utoipa::OpenApi;
+
+use crate::actors::health::ActorRegistry;
+use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
+use crate::actors::sync::admin::{ADMIN_SYNC_QUEUE, AdminSyncHandler};
+use crate::actors::sync::outbox_relay::Flush;
+use crate::actors::sync::{EventConsumer, OutboxRelay};
+use crate::config::Role;
+use crate::http::admin::{self, AdminState};
+use crate::http::health::{HealthState, ReadinessCheck};
+use crate::http::openapi::BearerSecurity;
+use crate::roles::scheduler::{flush_audit_log, start_audit_log};
+use crate::roles::{BusReadiness, RoleContext, RunningRole, StopAction, serve};
+use crate::storage::postgres::PostgresReadiness;
+use crate::storage::postgres::outbox::PostgresOutbox;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Astro Bookings admin API", description = "Rockets, launches and bookings in the operations DB."),
+    paths(admin::list_rockets, admin::create_rocket, admin::list_launches, admin::schedule_launch, admin::get_launch, admin::list_bookings),
+    modifiers(&BearerSecurity)
+)]
+struct AdminApi;
 
 pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Result<RunningRole> {
-    super::scheduler::start(context, listener).await
+    let pool = crate::storage::postgres::connect(&context.settings).await?;
+    crate::storage::postgres::migrate(&pool).await?;
+
+    let registry = ActorRegistry::default();
+    let audit = start_audit_log("admin", context, &registry);
+    let relay = AddressSlot::<OutboxRelay>::default();
+    {
+        let relay_slot = relay.clone();
+        let relay_pool = pool.clone();
+        let relay_bus = context.bus.clone();
+        let relay_registry = registry.clone();
+        let consumer_bus = context.bus.clone();
+        let consumer_registry = registry.clone();
+        let handler = Arc::new(AdminSyncHandler { pool: pool.clone() });
+        Supervisor::new("admin-sync-supervisor", registry.clone())
+            .with_child(ActorChild::new("admin-outbox", move || {
+                let outbox = Arc::new(PostgresOutbox(relay_pool.clone()));
+                relay_slot.set(OutboxRelay::new("admin-outbox", outbox, relay_bus.clone(), relay_registry.clone()).start())
+            }))
+            .with_child(ActorChild::new("admin-sync-consumer", move || {
+                EventConsumer::new("admin-sync-consumer", consumer_bus.clone(), &ADMIN_SYNC_QUEUE, handler.clone(), consumer_registry.clone(), "admin")
+                    .start()
+            }))
+            .start();
+    }
+
+    let checks: Vec<Arc<dyn ReadinessCheck>> =
+        vec![Arc::new(PostgresReadiness(pool.clone())), Arc::new(BusReadiness(context.bus.clone()))];
+    let health = HealthState { role: "admin", registry, checks: Arc::new(checks) };
+    let state = web::Data::new(AdminState { pool: pool.clone(), audit: audit.clone(), relay: relay.clone() });
+    let drain: StopAction = Box::new(move || {
+        Box::pin(async move {
+            if let Some(relay) = relay.get() {
+                let _flushed = relay.send(Flush).await;
+            }
+            pool.close().await;
+        })
+    });
+    let running = serve(
+        Role::Admin,
+        context,
+        listener,
+        health,
+        AdminApi::openapi(),
+        move |config| {
+            config.app_data(state.clone());
+            admin::routes(config);
+        },
+        vec![drain, flush_audit_log(audit)],
+    )?;
+    Ok(running)
 }

@@ -8,3 +8,4 @@ pub use consumer::{EventConsumer, EventHandler, HandlerError};
 pub use outbox_relay::{Outbox, OutboxRelay};
 pub mod customer;
 pub mod system;
+pub mod admin;

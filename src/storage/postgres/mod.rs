@@ -1,5 +1,11 @@
 //! The operations DB (PostgreSQL), owned by the admin API.
 
+pub mod bookings;
+pub mod launches;
+pub mod outbox;
+pub mod profiles;
+pub mod rockets;
+
 use std::time::Duration;
 
 use sqlx::PgPool;
