@@ -288,10 +288,14 @@ impl LaunchActor {
         self.write_pending(ctx);
     }
 
+    /// The first caller created the booking; callers who replayed its key meanwhile get it too,
+    /// marked as a replay.
     fn confirm(&mut self, pending: PendingBooking) {
-        let receipt = BookingReceipt { booking: pending.document.clone(), replayed: false };
+        for (position, reply) in pending.replies.into_iter().enumerate() {
+            let receipt = BookingReceipt { booking: pending.document.clone(), replayed: position > 0 };
+            let _caller_may_have_left = reply.send(Ok(receipt));
+        }
         self.confirmed.insert(pending.document.id.clone(), pending.document);
-        reply_all(pending.replies, Ok(receipt));
     }
 
     /// Another process sold some of the seats this booking was given: mark them taken and try
