@@ -23,7 +23,8 @@ impl Application {
         };
         let mut running = Vec::new();
         for role in &settings.roles {
-            let listener = TcpListener::bind((settings.bind_host.as_str(), settings.port_of(*role)))?;
+            let listener =
+                TcpListener::bind((settings.bind_host.as_str(), settings.port_of(*role)))?;
             let started = match role {
                 Role::Customer => roles::customer_api::start(&context, listener).await?,
                 Role::Admin => roles::admin_api::start(&context, listener).await?,
@@ -32,20 +33,31 @@ impl Application {
             };
             running.push(started);
         }
-        Ok(Self { roles: running, bus })
+        Ok(Self {
+            roles: running,
+            bus,
+        })
     }
 
     pub fn port(&self, role: Role) -> Option<u16> {
-        self.roles.iter().find(|running| running.role == role).map(|running| running.port)
+        self.roles
+            .iter()
+            .find(|running| running.role == role)
+            .map(|running| running.port)
     }
 
     pub fn registry(&self, role: Role) -> Option<crate::actors::health::ActorRegistry> {
-        self.roles.iter().find(|running| running.role == role).map(|running| running.registry.clone())
+        self.roles
+            .iter()
+            .find(|running| running.role == role)
+            .map(|running| running.registry.clone())
     }
 
     /// The launch actors of the customer role, for fault-injection tests.
     pub fn customer_directory(&self) -> Option<crate::actors::launch::LaunchDirectory> {
-        self.roles.iter().find_map(|running| running.customer_directory.clone())
+        self.roles
+            .iter()
+            .find_map(|running| running.customer_directory.clone())
     }
 
     /// Waits for SIGTERM or SIGINT, then stops in order.

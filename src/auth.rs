@@ -52,7 +52,13 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user_id: &str, role: UserRole, name: &str, email: &str) -> Result<String, TokenError> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        role: UserRole,
+        name: &str,
+        email: &str,
+    ) -> Result<String, TokenError> {
         let now = Utc::now().timestamp();
         let ttl = i64::try_from(self.access_ttl.as_secs()).unwrap_or(i64::MAX);
         let claims = AccessClaims {
@@ -63,7 +69,8 @@ impl TokenKeys {
             iat: now,
             exp: now.saturating_add(ttl),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(TokenError::Signing)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(TokenError::Signing)
     }
 
     pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
@@ -75,7 +82,11 @@ impl TokenKeys {
 
 /// An opaque refresh token handed to the client; only its digest is stored.
 pub fn new_refresh_token() -> String {
-    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
 }
 
 pub fn refresh_token_digest(token: &str) -> String {
@@ -106,11 +117,16 @@ pub async fn hash_password(password: Password) -> Result<String, PasswordError> 
 }
 
 /// True when `candidate` matches the stored hash. A malformed stored hash never matches.
-pub async fn verify_password(candidate: String, stored_hash: String) -> Result<bool, PasswordError> {
+pub async fn verify_password(
+    candidate: String,
+    stored_hash: String,
+) -> Result<bool, PasswordError> {
     let span = tracing::Span::current();
     let matches = tokio::task::spawn_blocking(move || {
         let _entered = span.enter();
-        Argon2::default().verify_password(candidate.as_bytes(), stored_hash.as_str()).is_ok()
+        Argon2::default()
+            .verify_password(candidate.as_bytes(), stored_hash.as_str())
+            .is_ok()
     })
     .await?;
     Ok(matches)
@@ -119,7 +135,11 @@ pub async fn verify_password(candidate: String, stored_hash: String) -> Result<b
 /// A hash of a random password, checked when the email is unknown so that login takes the same
 /// time whether or not the account exists.
 pub async fn dummy_hash() -> Result<String, PasswordError> {
-    hash_password(Password::parse(&format!("x{}", uuid::Uuid::new_v4().simple())).map_err(|error| PasswordError::Hashing(error.0))?).await
+    hash_password(
+        Password::parse(&format!("x{}", uuid::Uuid::new_v4().simple()))
+            .map_err(|error| PasswordError::Hashing(error.0))?,
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -129,9 +149,14 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_reject_tampering() {
         let keys = TokenKeys::new(&Secret::new("test-secret"), Duration::from_secs(60));
-        let token = keys.issue("user-1", UserRole::Agency, "Acme", "acme@example.com").unwrap();
+        let token = keys
+            .issue("user-1", UserRole::Agency, "Acme", "acme@example.com")
+            .unwrap();
         let claims = keys.verify(&token).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.role), ("user-1", UserRole::Agency));
+        assert_eq!(
+            (claims.sub.as_str(), claims.role),
+            ("user-1", UserRole::Agency)
+        );
         let other = TokenKeys::new(&Secret::new("other-secret"), Duration::from_secs(60));
         assert!(other.verify(&token).is_err());
         assert!(keys.verify("not.a.token").is_err());
@@ -140,17 +165,26 @@ mod tests {
     #[test]
     fn expired_tokens_are_refused() {
         let keys = TokenKeys::new(&Secret::new("test-secret"), Duration::from_secs(0));
-        let mut claims = keys.verify(&keys.issue("u", UserRole::It, "n", "e@x.io").unwrap()).unwrap();
+        let mut claims = keys
+            .verify(&keys.issue("u", UserRole::It, "n", "e@x.io").unwrap())
+            .unwrap();
         claims.exp = Utc::now().timestamp() - 60;
-        let stale = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
+        let stale =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
         assert!(keys.verify(&stale).is_err());
     }
 
     #[tokio::test]
     async fn passwords_hash_with_argon2id_and_verify() {
-        let hash = hash_password(Password::parse("correct horse 1").unwrap()).await.unwrap();
+        let hash = hash_password(Password::parse("correct horse 1").unwrap())
+            .await
+            .unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse 1".into(), hash.clone()).await.unwrap());
+        assert!(
+            verify_password("correct horse 1".into(), hash.clone())
+                .await
+                .unwrap()
+        );
         assert!(!verify_password("wrong horse 1".into(), hash).await.unwrap());
         assert!(!verify_password("x".into(), "garbage".into()).await.unwrap());
         assert_ne!(refresh_token_digest("a"), refresh_token_digest("b"));

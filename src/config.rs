@@ -27,7 +27,11 @@ impl Role {
 
     fn parse(raw: &str) -> Result<Vec<Role>, ConfigError> {
         let mut roles = Vec::new();
-        for part in raw.split(',').map(str::trim).filter(|part| !part.is_empty()) {
+        for part in raw
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+        {
             match part {
                 "all" => roles.extend(Role::ALL),
                 "customer" => roles.push(Role::Customer),
@@ -118,7 +122,10 @@ impl Settings {
         let number = |key: &'static str, default: u64| -> Result<u64, ConfigError> {
             match lookup(key) {
                 None => Ok(default),
-                Some(raw) => raw.trim().parse().map_err(|_| ConfigError::Invalid(key, raw)),
+                Some(raw) => raw
+                    .trim()
+                    .parse()
+                    .map_err(|_| ConfigError::Invalid(key, raw)),
             }
         };
         let port = |key: &'static str, default: u16| -> Result<u16, ConfigError> {
@@ -148,18 +155,30 @@ impl Settings {
                 "ASTRO_DATABASE_MAX_CONNECTIONS",
                 number("ASTRO_DATABASE_MAX_CONNECTIONS", 10)?,
             )?,
-            customer_mongo_url: Secret::new(text("ASTRO_CUSTOMER_MONGO_URL", "mongodb://127.0.0.1:27018/")),
+            customer_mongo_url: Secret::new(text(
+                "ASTRO_CUSTOMER_MONGO_URL",
+                "mongodb://127.0.0.1:27018/",
+            )),
             customer_mongo_db: text("ASTRO_CUSTOMER_MONGO_DB", "astro_customer"),
-            system_mongo_url: Secret::new(text("ASTRO_SYSTEM_MONGO_URL", "mongodb://127.0.0.1:27018/")),
+            system_mongo_url: Secret::new(text(
+                "ASTRO_SYSTEM_MONGO_URL",
+                "mongodb://127.0.0.1:27018/",
+            )),
             system_mongo_db: text("ASTRO_SYSTEM_MONGO_DB", "astro_system"),
-            amqp_url: Secret::new(text("ASTRO_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f")),
+            amqp_url: Secret::new(text(
+                "ASTRO_AMQP_URL",
+                "amqp://guest:guest@127.0.0.1:5672/%2f",
+            )),
             amqp_namespace: text("ASTRO_AMQP_NAMESPACE", "astro"),
             smtp_host: text("ASTRO_SMTP_HOST", "127.0.0.1"),
             smtp_port: port("ASTRO_SMTP_PORT", 1025)?,
             mail_from: text("ASTRO_MAIL_FROM", "Astro Bookings <no-reply@astro.local>"),
             token_secret: Secret::new(text("ASTRO_TOKEN_SECRET", "dev-only-secret-change-me")),
             access_token_ttl: Duration::from_secs(number("ASTRO_ACCESS_TOKEN_TTL_SECS", 900)?),
-            refresh_token_ttl: Duration::from_secs(number("ASTRO_REFRESH_TOKEN_TTL_SECS", 14 * 24 * 3600)?),
+            refresh_token_ttl: Duration::from_secs(number(
+                "ASTRO_REFRESH_TOKEN_TTL_SECS",
+                14 * 24 * 3600,
+            )?),
             public_base_url: text("ASTRO_PUBLIC_BASE_URL", "http://127.0.0.1:8080"),
             shutdown_timeout: Duration::from_secs(number("ASTRO_SHUTDOWN_TIMEOUT_SECS", 10)?),
             actor_timeout: Duration::from_millis(number("ASTRO_ACTOR_TIMEOUT_MS", 5000)?),
@@ -196,11 +215,16 @@ mod tests {
 
     #[test]
     fn roles_can_be_chosen_and_bad_values_are_refused() {
-        let settings = Settings::from_lookup(|key| (key == "ASTRO_ROLES").then(|| "admin, system".into())).unwrap();
+        let settings =
+            Settings::from_lookup(|key| (key == "ASTRO_ROLES").then(|| "admin, system".into()))
+                .unwrap();
         assert_eq!(settings.roles, vec![Role::Admin, Role::System]);
-        let error = Settings::from_lookup(|key| (key == "ASTRO_ROLES").then(|| "billing".into())).unwrap_err();
+        let error = Settings::from_lookup(|key| (key == "ASTRO_ROLES").then(|| "billing".into()))
+            .unwrap_err();
         assert!(error.to_string().contains("ASTRO_ROLES"));
-        let error = Settings::from_lookup(|key| (key == "ASTRO_ADMIN_PORT").then(|| "70000".into())).unwrap_err();
+        let error =
+            Settings::from_lookup(|key| (key == "ASTRO_ADMIN_PORT").then(|| "70000".into()))
+                .unwrap_err();
         assert!(error.to_string().contains("ASTRO_ADMIN_PORT"));
     }
 

@@ -9,7 +9,9 @@ use astro_bookings::{roles, storage, telemetry};
 async fn main() -> anyhow::Result<()> {
     telemetry::init("info");
     let settings = Settings::from_env()?;
-    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".to_owned());
+    let command = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "serve".to_owned());
     match command.as_str() {
         "serve" => {
             let application = Application::start(settings).await?;

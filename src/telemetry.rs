@@ -5,7 +5,8 @@ use tracing_subscriber::fmt::format::FmtSpan;
 
 /// Installs the global subscriber once; later calls (tests spawning many apps) are no-ops.
 pub fn init(default_filter: &str) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let _already_installed = tracing_subscriber::fmt()
         .json()
         .flatten_event(true)

@@ -86,7 +86,9 @@ impl ActorRegistry {
     /// Called by a supervisor that found a child's address closed. A child that was still
     /// `Running` did not stop on purpose: it panicked.
     pub fn record_restart(&self, name: &str) -> bool {
-        let Some(mut record) = self.records.get_mut(name) else { return false };
+        let Some(mut record) = self.records.get_mut(name) else {
+            return false;
+        };
         let panicked = record.state == ActorState::Running || record.state == ActorState::Starting;
         record.restarts += 1;
         if panicked {
@@ -101,21 +103,33 @@ impl ActorRegistry {
     }
 
     pub fn snapshot(&self) -> Vec<ActorRecord> {
-        let mut records: Vec<ActorRecord> = self.records.iter().map(|entry| entry.value().clone()).collect();
-        records.sort_by(|left, right| left.supervisor.cmp(&right.supervisor).then(left.name.cmp(&right.name)));
+        let mut records: Vec<ActorRecord> = self
+            .records
+            .iter()
+            .map(|entry| entry.value().clone())
+            .collect();
+        records.sort_by(|left, right| {
+            left.supervisor
+                .cmp(&right.supervisor)
+                .then(left.name.cmp(&right.name))
+        });
         records
     }
 
     /// Ready when every actor runs and has beaten recently.
     pub fn all_running(&self) -> Result<(), String> {
-        let stale_before = Utc::now() - chrono::Duration::from_std(HEARTBEAT_STALE_AFTER).unwrap_or_default();
+        let stale_before =
+            Utc::now() - chrono::Duration::from_std(HEARTBEAT_STALE_AFTER).unwrap_or_default();
         for entry in self.records.iter() {
             let record = entry.value();
             if record.state != ActorState::Running {
                 return Err(format!("actor {} is {:?}", record.name, record.state));
             }
             if record.last_heartbeat < stale_before {
-                return Err(format!("actor {} has not beaten since {}", record.name, record.last_heartbeat));
+                return Err(format!(
+                    "actor {} has not beaten since {}",
+                    record.name, record.last_heartbeat
+                ));
             }
         }
         Ok(())
@@ -133,10 +147,19 @@ mod tests {
         assert!(registry.all_running().is_err());
         registry.set_state("mailer", ActorState::Running);
         assert!(registry.all_running().is_ok());
-        assert!(registry.record_restart("mailer"), "a running actor whose address closed panicked");
+        assert!(
+            registry.record_restart("mailer"),
+            "a running actor whose address closed panicked"
+        );
         let record = registry.snapshot().remove(0);
-        assert_eq!((record.restarts, record.panics, record.state), (1, 1, ActorState::Restarting));
+        assert_eq!(
+            (record.restarts, record.panics, record.state),
+            (1, 1, ActorState::Restarting)
+        );
         registry.set_state("mailer", ActorState::Stopped);
-        assert!(!registry.record_restart("mailer"), "a stopped actor did not panic");
+        assert!(
+            !registry.record_restart("mailer"),
+            "a stopped actor did not panic"
+        );
     }
 }

@@ -28,7 +28,11 @@ pub struct ActorChild<A: Actor<Context = Context<A>>> {
 
 impl<A: Actor<Context = Context<A>>> ActorChild<A> {
     pub fn new(name: impl Into<String>, factory: impl Fn() -> Addr<A> + Send + 'static) -> Self {
-        Self { name: name.into(), factory: Box::new(factory), address: None }
+        Self {
+            name: name.into(),
+            factory: Box::new(factory),
+            address: None,
+        }
     }
 }
 
@@ -62,7 +66,12 @@ pub struct Supervisor {
 
 impl Supervisor {
     pub fn new(name: impl Into<String>, registry: ActorRegistry) -> Self {
-        Self { name: name.into(), registry, children: Vec::new(), stopping: false }
+        Self {
+            name: name.into(),
+            registry,
+            children: Vec::new(),
+            stopping: false,
+        }
     }
 
     /// Adds a child; it starts with the supervisor.
@@ -131,7 +140,9 @@ impl Actor for Supervisor {
         }
         self.registry.set_state(&self.name, ActorState::Running);
         ctx.run_interval(WATCH_INTERVAL, |supervisor, _| supervisor.watch());
-        ctx.run_interval(HEARTBEAT_INTERVAL, |supervisor, _| supervisor.registry.heartbeat(&supervisor.name));
+        ctx.run_interval(HEARTBEAT_INTERVAL, |supervisor, _| {
+            supervisor.registry.heartbeat(&supervisor.name)
+        });
     }
 }
 
@@ -144,12 +155,21 @@ impl Handler<AddChild> for Supervisor {
     type Result = ();
 
     fn handle(&mut self, AddChild(mut child): AddChild, _: &mut Self::Context) {
-        if self.children.iter().any(|watched| watched.child.name() == child.name()) {
+        if self
+            .children
+            .iter()
+            .any(|watched| watched.child.name() == child.name())
+        {
             return;
         }
         self.registry.register(child.name(), &self.name);
         child.start();
-        self.children.push(Watched { child, consecutive_restarts: 0, restart_not_before: None, last_start: Instant::now() });
+        self.children.push(Watched {
+            child,
+            consecutive_restarts: 0,
+            restart_not_before: None,
+            last_start: Instant::now(),
+        });
     }
 }
 
@@ -165,18 +185,6 @@ impl Handler<StopSupervising> for Supervisor {
         self.stopping = true;
         self.registry.set_state(&self.name, ActorState::Stopped);
         ctx.stop();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert_eq!(Supervisor::backoff(0), Duration::from_millis(100));
-        assert_eq!(Supervisor::backoff(3), Duration::from_millis(800));
-        assert_eq!(Supervisor::backoff(30), MAX_BACKOFF);
     }
 }
 
@@ -206,5 +214,17 @@ impl<A: Actor> AddressSlot<A> {
 
     pub fn get(&self) -> Option<Addr<A>> {
         self.0.read().ok().and_then(|slot| slot.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(Supervisor::backoff(0), Duration::from_millis(100));
+        assert_eq!(Supervisor::backoff(3), Duration::from_millis(800));
+        assert_eq!(Supervisor::backoff(30), MAX_BACKOFF);
     }
 }

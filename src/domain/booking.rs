@@ -19,7 +19,11 @@ pub const MIN_PASSENGER_AGE: u32 = 18;
 pub const MAX_PASSENGER_AGE_EXCLUSIVE: u32 = 70;
 
 pub fn max_seats(is_vip: bool) -> u32 {
-    if is_vip { MAX_SEATS_PER_VIP_BOOKING } else { MAX_SEATS_PER_BOOKING }
+    if is_vip {
+        MAX_SEATS_PER_VIP_BOOKING
+    } else {
+        MAX_SEATS_PER_BOOKING
+    }
 }
 
 pub fn is_vip(other_launches_with_active_bookings: u32) -> bool {
@@ -43,9 +47,13 @@ impl Passenger {
         let digits = phone.chars().filter(char::is_ascii_digit).count();
         let phone_ok = (6..=20).contains(&digits)
             && phone.len() <= 32
-            && phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'));
+            && phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'));
         if !phone_ok {
-            return Err(RuleViolation::new(format!("{phone:?} is not a valid phone number")));
+            return Err(RuleViolation::new(format!(
+                "{phone:?} is not a valid phone number"
+            )));
         }
         let age = u32::try_from(age)
             .ok()
@@ -56,7 +64,12 @@ impl Passenger {
                     name.as_str()
                 ))
             })?;
-        Ok(Self { name: name.as_str().to_owned(), email: email.as_str().to_owned(), phone: phone.to_owned(), age })
+        Ok(Self {
+            name: name.as_str().to_owned(),
+            email: email.as_str().to_owned(),
+            phone: phone.to_owned(),
+            age,
+        })
     }
 }
 
@@ -73,8 +86,16 @@ pub struct RefundDecision {
     pub releases_seats: bool,
 }
 
-pub fn refund_for_cancellation(total_cents: i64, cancelled_at: DateTime<Utc>, launch_at: DateTime<Utc>) -> RefundDecision {
-    let at_least = |months: u32| cancelled_at.checked_add_months(Months::new(months)).is_some_and(|date| date <= launch_at);
+pub fn refund_for_cancellation(
+    total_cents: i64,
+    cancelled_at: DateTime<Utc>,
+    launch_at: DateTime<Utc>,
+) -> RefundDecision {
+    let at_least = |months: u32| {
+        cancelled_at
+            .checked_add_months(Months::new(months))
+            .is_some_and(|date| date <= launch_at)
+    };
     let percent = if at_least(12) {
         90
     } else if at_least(3) {
@@ -82,7 +103,11 @@ pub fn refund_for_cancellation(total_cents: i64, cancelled_at: DateTime<Utc>, la
     } else {
         0
     };
-    RefundDecision { percent, amount_cents: total_cents * i64::from(percent) / 100, releases_seats: percent > 0 }
+    RefundDecision {
+        percent,
+        amount_cents: total_cents * i64::from(percent) / 100,
+        releases_seats: percent > 0,
+    }
 }
 
 /// Why a launch refused a booking.
@@ -112,7 +137,11 @@ pub struct SeatInventory {
 
 impl SeatInventory {
     pub fn new(capacity: u32) -> Self {
-        Self { capacity, taken: BTreeSet::new(), active_booking_by_traveler: HashMap::new() }
+        Self {
+            capacity,
+            taken: BTreeSet::new(),
+            active_booking_by_traveler: HashMap::new(),
+        }
     }
 
     pub fn capacity(&self) -> u32 {
@@ -126,7 +155,9 @@ impl SeatInventory {
     }
 
     pub fn active_booking_of(&self, traveler_id: &str) -> Option<&str> {
-        self.active_booking_by_traveler.get(traveler_id).map(String::as_str)
+        self.active_booking_by_traveler
+            .get(traveler_id)
+            .map(String::as_str)
     }
 
     /// Records seats already stored (rebuilding from the store, or sold by another process).
@@ -139,7 +170,8 @@ impl SeatInventory {
     }
 
     pub fn mark_active(&mut self, traveler_id: &str, booking_id: &str) {
-        self.active_booking_by_traveler.insert(traveler_id.to_owned(), booking_id.to_owned());
+        self.active_booking_by_traveler
+            .insert(traveler_id.to_owned(), booking_id.to_owned());
     }
 
     /// Picks the lowest free seats for a new booking, or says why not.
@@ -187,7 +219,11 @@ impl SeatInventory {
     }
 
     pub fn end_active(&mut self, traveler_id: &str, booking_id: &str) {
-        if self.active_booking_by_traveler.get(traveler_id).is_some_and(|active| active == booking_id) {
+        if self
+            .active_booking_by_traveler
+            .get(traveler_id)
+            .is_some_and(|active| active == booking_id)
+        {
             self.active_booking_by_traveler.remove(traveler_id);
         }
     }
@@ -213,27 +249,54 @@ mod tests {
         let now = Utc::now();
         let total = 1_000_000;
         let far = refund_for_cancellation(total, now, now + Duration::days(400));
-        assert_eq!((far.percent, far.amount_cents, far.releases_seats), (90, 900_000, true));
+        assert_eq!(
+            (far.percent, far.amount_cents, far.releases_seats),
+            (90, 900_000, true)
+        );
         let middle = refund_for_cancellation(total, now, now + Duration::days(120));
-        assert_eq!((middle.percent, middle.amount_cents, middle.releases_seats), (70, 700_000, true));
+        assert_eq!(
+            (middle.percent, middle.amount_cents, middle.releases_seats),
+            (70, 700_000, true)
+        );
         let late = refund_for_cancellation(total, now, now + Duration::days(30));
-        assert_eq!((late.percent, late.amount_cents, late.releases_seats), (0, 0, false));
+        assert_eq!(
+            (late.percent, late.amount_cents, late.releases_seats),
+            (0, 0, false)
+        );
     }
 
     #[test]
     fn inventory_never_sells_more_than_capacity() {
         let mut inventory = SeatInventory::new(5);
-        assert_eq!(inventory.reserve(LaunchStatus::Scheduled, "t1", "b1", 4, false).unwrap(), vec![1, 2, 3, 4]);
+        assert_eq!(
+            inventory
+                .reserve(LaunchStatus::Scheduled, "t1", "b1", 4, false)
+                .unwrap(),
+            vec![1, 2, 3, 4]
+        );
         assert_eq!(
             inventory.reserve(LaunchStatus::Scheduled, "t2", "b2", 2, false),
             Err(BookingRefusal::NotEnoughSeats { free: 1 })
         );
-        assert_eq!(inventory.reserve(LaunchStatus::Scheduled, "t2", "b2", 1, false).unwrap(), vec![5]);
-        assert_eq!(inventory.reserve(LaunchStatus::Scheduled, "t3", "b3", 1, false), Err(BookingRefusal::SoldOut));
+        assert_eq!(
+            inventory
+                .reserve(LaunchStatus::Scheduled, "t2", "b2", 1, false)
+                .unwrap(),
+            vec![5]
+        );
+        assert_eq!(
+            inventory.reserve(LaunchStatus::Scheduled, "t3", "b3", 1, false),
+            Err(BookingRefusal::SoldOut)
+        );
         assert_eq!(inventory.free_seats(), 0);
         inventory.release("t1", "b1", &[1, 2]);
         assert_eq!(inventory.free_seats(), 2);
-        assert_eq!(inventory.reserve(LaunchStatus::Scheduled, "t3", "b3", 2, false).unwrap(), vec![1, 2]);
+        assert_eq!(
+            inventory
+                .reserve(LaunchStatus::Scheduled, "t3", "b3", 2, false)
+                .unwrap(),
+            vec![1, 2]
+        );
     }
 
     #[test]
@@ -251,7 +314,13 @@ mod tests {
             inventory.reserve(LaunchStatus::Scheduled, "t1", "b1", 0, false),
             Err(BookingRefusal::SeatCountOutOfRange { max: 4 })
         );
-        assert_eq!(inventory.reserve(LaunchStatus::Confirmed, "t1", "b1", 6, true).unwrap().len(), 6);
+        assert_eq!(
+            inventory
+                .reserve(LaunchStatus::Confirmed, "t1", "b1", 6, true)
+                .unwrap()
+                .len(),
+            6
+        );
         assert_eq!(
             inventory.reserve(LaunchStatus::Confirmed, "t1", "b9", 1, true),
             Err(BookingRefusal::AlreadyBooked)
@@ -265,6 +334,11 @@ mod tests {
         let mut inventory = SeatInventory::new(3);
         inventory.mark_taken(&[1, 3, 99]);
         assert_eq!(inventory.free_seats(), 1);
-        assert_eq!(inventory.reserve(LaunchStatus::Scheduled, "t1", "b1", 1, false).unwrap(), vec![2]);
+        assert_eq!(
+            inventory
+                .reserve(LaunchStatus::Scheduled, "t1", "b1", 1, false)
+                .unwrap(),
+            vec![2]
+        );
     }
 }

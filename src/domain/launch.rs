@@ -7,7 +7,19 @@ use super::RuleViolation;
 
 /// How far a rocket can go; also a launch's destination. Ordered by distance, so a rocket can fly
 /// to any destination up to its range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Reach {
     Suborbital,
@@ -70,7 +82,9 @@ impl LaunchStatus {
             "launched" => Ok(LaunchStatus::Launched),
             "failed" => Ok(LaunchStatus::Failed),
             "aborted" => Ok(LaunchStatus::Aborted),
-            other => Err(RuleViolation::new(format!("unknown launch status {other:?}"))),
+            other => Err(RuleViolation::new(format!(
+                "unknown launch status {other:?}"
+            ))),
         }
     }
 
@@ -80,7 +94,10 @@ impl LaunchStatus {
     }
 
     pub fn is_final(self) -> bool {
-        matches!(self, LaunchStatus::Launched | LaunchStatus::Failed | LaunchStatus::Aborted)
+        matches!(
+            self,
+            LaunchStatus::Launched | LaunchStatus::Failed | LaunchStatus::Aborted
+        )
     }
 
     /// The lifecycle graph of domain.md. Date and reason conditions are checked by the caller.
@@ -106,8 +123,13 @@ impl LaunchStatus {
 pub fn parse_label(field: &str, raw: &str) -> Result<String, RuleViolation> {
     const MAX_LENGTH: usize = 120;
     let trimmed = raw.trim();
-    if trimmed.is_empty() || trimmed.chars().count() > MAX_LENGTH || trimmed.chars().any(char::is_control) {
-        return Err(RuleViolation::new(format!("{field} must have 1–{MAX_LENGTH} printable characters")));
+    if trimmed.is_empty()
+        || trimmed.chars().count() > MAX_LENGTH
+        || trimmed.chars().any(char::is_control)
+    {
+        return Err(RuleViolation::new(format!(
+            "{field} must have 1–{MAX_LENGTH} printable characters"
+        )));
     }
     Ok(trimmed.to_owned())
 }
@@ -116,7 +138,9 @@ pub fn parse_label(field: &str, raw: &str) -> Result<String, RuleViolation> {
 pub fn parse_capacity(raw: i64) -> Result<u32, RuleViolation> {
     const MAX_CAPACITY: i64 = 100_000;
     if !(1..=MAX_CAPACITY).contains(&raw) {
-        return Err(RuleViolation::new(format!("capacity must be between 1 and {MAX_CAPACITY}")));
+        return Err(RuleViolation::new(format!(
+            "capacity must be between 1 and {MAX_CAPACITY}"
+        )));
     }
     u32::try_from(raw).map_err(|_| RuleViolation::new("capacity is out of range"))
 }
@@ -151,7 +175,7 @@ impl NewLaunch {
         rocket_capacity: u32,
         now: DateTime<Utc>,
     ) -> Result<Self, RuleViolation> {
-        const MAX_PRICE_CENTS: i64 = 1_000_000_000_00;
+        const MAX_PRICE_CENTS: i64 = 100_000_000_000;
         let mission_name = parse_label("mission_name", request.mission_name)?;
         let spaceport = parse_label("spaceport", request.spaceport)?;
         let destination = Reach::parse(request.destination)?;
@@ -166,13 +190,17 @@ impl NewLaunch {
             return Err(RuleViolation::new("launch_at must be in the future"));
         }
         if !(1..=MAX_PRICE_CENTS).contains(&request.price_per_seat_cents) {
-            return Err(RuleViolation::new("price_per_seat_cents must be a positive amount"));
+            return Err(RuleViolation::new(
+                "price_per_seat_cents must be a positive amount",
+            ));
         }
         let minimum_passengers = u32::try_from(request.minimum_passengers)
             .ok()
             .filter(|minimum| (1..=rocket_capacity).contains(minimum))
             .ok_or_else(|| {
-                RuleViolation::new(format!("minimum_passengers must be between 1 and the capacity {rocket_capacity}"))
+                RuleViolation::new(format!(
+                    "minimum_passengers must be between 1 and the capacity {rocket_capacity}"
+                ))
             })?;
         let slug = launch_slug(rocket_name, &spaceport, destination, request.launch_at);
         Ok(Self {
@@ -189,7 +217,12 @@ impl NewLaunch {
 
 /// Readable, URL-safe slug: rocket-spaceport-destination-date. Uniqueness is the store's job
 /// (it appends a short suffix on a clash).
-pub fn launch_slug(rocket_name: &str, spaceport: &str, destination: Reach, launch_at: DateTime<Utc>) -> String {
+pub fn launch_slug(
+    rocket_name: &str,
+    spaceport: &str,
+    destination: Reach,
+    launch_at: DateTime<Utc>,
+) -> String {
     let raw = format!(
         "{rocket_name}-{spaceport}-{}-{}",
         destination.as_str(),
@@ -227,15 +260,27 @@ mod tests {
         let now = Utc::now();
         let later = now + Duration::days(400);
         assert!(NewLaunch::parse(request("moon", later), "Falcon", Reach::Moon, 10, now).is_ok());
-        assert!(NewLaunch::parse(request("suborbital", later), "Falcon", Reach::Moon, 10, now).is_ok());
-        let error = NewLaunch::parse(request("mars", later), "Falcon", Reach::Moon, 10, now).unwrap_err();
+        assert!(
+            NewLaunch::parse(request("suborbital", later), "Falcon", Reach::Moon, 10, now).is_ok()
+        );
+        let error =
+            NewLaunch::parse(request("mars", later), "Falcon", Reach::Moon, 10, now).unwrap_err();
         assert!(error.0.contains("reaches moon at most"));
     }
 
     #[test]
     fn launch_must_be_in_the_future_with_a_sane_minimum() {
         let now = Utc::now();
-        assert!(NewLaunch::parse(request("moon", now - Duration::seconds(1)), "F", Reach::Mars, 10, now).is_err());
+        assert!(
+            NewLaunch::parse(
+                request("moon", now - Duration::seconds(1)),
+                "F",
+                Reach::Mars,
+                10,
+                now
+            )
+            .is_err()
+        );
         let mut too_many = request("moon", now + Duration::days(1));
         too_many.minimum_passengers = 11;
         assert!(NewLaunch::parse(too_many, "F", Reach::Mars, 10, now).is_err());
@@ -248,7 +293,12 @@ mod tests {
     fn slug_is_readable() {
         let date = Utc.with_ymd_and_hms(2027, 3, 14, 9, 30, 0).unwrap();
         assert_eq!(
-            launch_slug("Falcon 9 Heavy", "Cape Canaveral SLC-40", Reach::LowEarthOrbit, date),
+            launch_slug(
+                "Falcon 9 Heavy",
+                "Cape Canaveral SLC-40",
+                Reach::LowEarthOrbit,
+                date
+            ),
             "falcon-9-heavy-cape-canaveral-slc-40-low-earth-orbit-2027-03-14"
         );
     }
@@ -270,7 +320,10 @@ mod tests {
 
     #[test]
     fn reach_parses() {
-        assert_eq!(Reach::parse("low_earth_orbit").unwrap(), Reach::LowEarthOrbit);
+        assert_eq!(
+            Reach::parse("low_earth_orbit").unwrap(),
+            Reach::LowEarthOrbit
+        );
         assert!(Reach::parse("venus").is_err());
         assert!(parse_capacity(0).is_err());
         assert_eq!(parse_capacity(12).unwrap(), 12);

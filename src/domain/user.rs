@@ -43,7 +43,8 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, RuleViolation> {
         let normalized = raw.trim().to_lowercase();
-        let invalid = || RuleViolation::new(format!("{:?} is not a valid email address", raw.trim()));
+        let invalid =
+            || RuleViolation::new(format!("{:?} is not a valid email address", raw.trim()));
         if normalized.len() > 254 || normalized.chars().any(char::is_whitespace) {
             return Err(invalid());
         }
@@ -76,7 +77,7 @@ impl Password {
         let length = raw.chars().count();
         let has_letter = raw.chars().any(char::is_alphabetic);
         let has_digit = raw.chars().any(|c| c.is_ascii_digit());
-        if length < Self::MIN_LENGTH || length > Self::MAX_LENGTH || !has_letter || !has_digit {
+        if !(Self::MIN_LENGTH..=Self::MAX_LENGTH).contains(&length) || !has_letter || !has_digit {
             return Err(RuleViolation::new(format!(
                 "password must have {}–{} characters with at least one letter and one digit",
                 Self::MIN_LENGTH,
@@ -101,7 +102,10 @@ impl PersonName {
 
     pub fn parse(raw: &str) -> Result<Self, RuleViolation> {
         let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.chars().count() > Self::MAX_LENGTH || trimmed.chars().any(char::is_control) {
+        if trimmed.is_empty()
+            || trimmed.chars().count() > Self::MAX_LENGTH
+            || trimmed.chars().any(char::is_control)
+        {
             return Err(RuleViolation::new(format!(
                 "name must have 1–{} printable characters",
                 Self::MAX_LENGTH
@@ -121,8 +125,19 @@ mod tests {
 
     #[test]
     fn emails_are_normalized_and_checked() {
-        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
-        for bad in ["", "ada", "@example.com", "ada@", "ada@example", "a b@example.com", "ada@.com"] {
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "ada@example",
+            "a b@example.com",
+            "ada@.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -138,7 +153,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(PersonName::parse("  Ada Lovelace ").unwrap().as_str(), "Ada Lovelace");
+        assert_eq!(
+            PersonName::parse("  Ada Lovelace ").unwrap().as_str(),
+            "Ada Lovelace"
+        );
         assert!(PersonName::parse("   ").is_err());
         assert!(PersonName::parse(&"x".repeat(121)).is_err());
         assert!(PersonName::parse("a\u{0}b").is_err());
@@ -146,7 +164,12 @@ mod tests {
 
     #[test]
     fn roles_round_trip() {
-        for role in [UserRole::Traveler, UserRole::Agency, UserRole::Financial, UserRole::It] {
+        for role in [
+            UserRole::Traveler,
+            UserRole::Agency,
+            UserRole::Financial,
+            UserRole::It,
+        ] {
             assert_eq!(UserRole::parse(role.as_str()).unwrap(), role);
         }
         assert!(UserRole::parse("admin").is_err());

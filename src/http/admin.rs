@@ -11,7 +11,9 @@ use crate::actors::audit_log::{AuditLog, Subject};
 use crate::actors::supervisor::AddressSlot;
 use crate::actors::sync::OutboxRelay;
 use crate::actors::sync::outbox_relay::Nudge;
-use crate::domain::launch::{LaunchRequest, LaunchStatus, NewLaunch, Reach, parse_capacity, parse_label};
+use crate::domain::launch::{
+    LaunchRequest, LaunchStatus, NewLaunch, Reach, parse_capacity, parse_label,
+};
 use crate::domain::user::UserRole;
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
@@ -21,8 +23,8 @@ use crate::storage::amqp::events::{LAUNCH_SCHEDULED, LaunchSnapshot};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::postgres::bookings::{self, AdminBooking};
 use crate::storage::postgres::launches::{self, InsertLaunchError, LaunchRow};
-use crate::storage::postgres::rockets::{self, NewRocket, RocketRow};
 use crate::storage::postgres::profiles;
+use crate::storage::postgres::rockets::{self, NewRocket, RocketRow};
 
 pub struct AdminState {
     pub pool: PgPool,
@@ -52,7 +54,11 @@ fn user_uuid(user: &CurrentUser) -> Result<Uuid, ApiError> {
 /// Agencies see their own; financial and IT see everything.
 fn agency_scope(user: &CurrentUser) -> Result<Option<Uuid>, ApiError> {
     user.require(&[UserRole::Agency, UserRole::Financial, UserRole::It])?;
-    if user.role() == UserRole::Agency { Ok(Some(user_uuid(user)?)) } else { Ok(None) }
+    if user.role() == UserRole::Agency {
+        Ok(Some(user_uuid(user)?))
+    } else {
+        Ok(None)
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -72,31 +78,57 @@ pub struct RocketInput {
 /// The agency's rockets.
 #[utoipa::path(get, path = "/api/admin/rockets", responses((status = 200, body = Listing<RocketRow>), (status = 401), (status = 403)),
     security(("bearer" = [])))]
-pub async fn list_rockets(state: web::Data<AdminState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
+pub async fn list_rockets(
+    state: web::Data<AdminState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, ApiError> {
     user.require(&[UserRole::Agency])?;
-    let items = rockets::of_agency(&state.pool, user_uuid(&user)?).await.map_err(store_error)?;
+    let items = rockets::of_agency(&state.pool, user_uuid(&user)?)
+        .await
+        .map_err(store_error)?;
     Ok(HttpResponse::Ok().json(Listing { items }))
 }
 
 /// Registers a rocket for the signed-in agency.
 #[utoipa::path(post, path = "/api/admin/rockets", request_body = RocketInput,
     responses((status = 201, body = RocketRow), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
-pub async fn create_rocket(state: web::Data<AdminState>, user: CurrentUser, input: web::Json<RocketInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create_rocket(
+    state: web::Data<AdminState>,
+    user: CurrentUser,
+    input: web::Json<RocketInput>,
+) -> Result<HttpResponse, ApiError> {
     user.require(&[UserRole::Agency])?;
     let agency_id = user_uuid(&user)?;
     let name = parse_label("name", &input.name)?;
     let model = parse_label("model", &input.model)?;
-    let capacity = i32::try_from(parse_capacity(input.capacity)?).map_err(|_| ApiError::Validation("capacity is too large".to_owned()))?;
+    let capacity = i32::try_from(parse_capacity(input.capacity)?)
+        .map_err(|_| ApiError::Validation("capacity is too large".to_owned()))?;
     let reach = Reach::parse(&input.range)?;
-    profiles::ensure_agency(&state.pool, agency_id, &user.0.name, &user.0.email).await.map_err(store_error)?;
-    let rocket = rockets::insert(&state.pool, &NewRocket { agency_id, name: &name, model: &model, capacity, reach: reach.as_str() })
+    profiles::ensure_agency(&state.pool, agency_id, &user.0.name, &user.0.email)
         .await
         .map_err(store_error)?;
+    let rocket = rockets::insert(
+        &state.pool,
+        &NewRocket {
+            agency_id,
+            name: &name,
+            model: &model,
+            capacity,
+            reach: reach.as_str(),
+        },
+    )
+    .await
+    .map_err(store_error)?;
     let request_id = current_request_id();
     let rocket_id = rocket.id.to_string();
     state.audit.info(
         "rocket.created",
-        Subject { user_id: Some(user.id()), entity_type: Some("rocket"), entity_id: Some(&rocket_id), request_id: Some(&request_id) },
+        Subject {
+            user_id: Some(user.id()),
+            entity_type: Some("rocket"),
+            entity_id: Some(&rocket_id),
+            request_id: Some(&request_id),
+        },
         format!("rocket {name} registered"),
         serde_json::json!({"capacity": capacity, "range": reach}),
     );
@@ -118,16 +150,25 @@ pub struct LaunchInput {
 /// Launches: an agency's own, or all of them for financial and IT employees.
 #[utoipa::path(get, path = "/api/admin/launches", responses((status = 200, body = Listing<LaunchRow>), (status = 401), (status = 403)),
     security(("bearer" = [])))]
-pub async fn list_launches(state: web::Data<AdminState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
+pub async fn list_launches(
+    state: web::Data<AdminState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, ApiError> {
     let scope = agency_scope(&user)?;
-    let items = launches::list(&state.pool, scope).await.map_err(store_error)?;
+    let items = launches::list(&state.pool, scope)
+        .await
+        .map_err(store_error)?;
     Ok(HttpResponse::Ok().json(Listing { items }))
 }
 
 /// One launch.
 #[utoipa::path(get, path = "/api/admin/launches/{id}", responses((status = 200, body = LaunchRow), (status = 404)),
     security(("bearer" = [])))]
-pub async fn get_launch(state: web::Data<AdminState>, user: CurrentUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_launch(
+    state: web::Data<AdminState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let scope = agency_scope(&user)?;
     let launch_id = parse_id(&id, "launch")?;
     let launch = launches::find(&state.pool, launch_id)
@@ -143,7 +184,11 @@ pub async fn get_launch(state: web::Data<AdminState>, user: CurrentUser, id: web
 #[utoipa::path(post, path = "/api/admin/launches", request_body = LaunchInput,
     responses((status = 201, body = LaunchRow), (status = 400), (status = 401), (status = 403), (status = 404, description = "unknown rocket")),
     security(("bearer" = [])))]
-pub async fn schedule_launch(state: web::Data<AdminState>, user: CurrentUser, input: web::Json<LaunchInput>) -> Result<HttpResponse, ApiError> {
+pub async fn schedule_launch(
+    state: web::Data<AdminState>,
+    user: CurrentUser,
+    input: web::Json<LaunchInput>,
+) -> Result<HttpResponse, ApiError> {
     user.require(&[UserRole::Agency])?;
     let agency_id = user_uuid(&user)?;
     let rocket_id = parse_id(&input.rocket_id, "rocket")?;
@@ -156,7 +201,8 @@ pub async fn schedule_launch(state: web::Data<AdminState>, user: CurrentUser, in
         return Err(ApiError::Validation("the rocket is deactivated".to_owned()));
     }
     let reach = Reach::parse(&rocket.reach)?;
-    let capacity = u32::try_from(rocket.capacity).map_err(|_| ApiError::internal(anyhow::anyhow!("negative capacity")))?;
+    let capacity = u32::try_from(rocket.capacity)
+        .map_err(|_| ApiError::internal(anyhow::anyhow!("negative capacity")))?;
     let request = LaunchRequest {
         mission_name: &input.mission_name,
         spaceport: &input.spaceport,
@@ -166,7 +212,9 @@ pub async fn schedule_launch(state: web::Data<AdminState>, user: CurrentUser, in
         minimum_passengers: input.minimum_passengers,
     };
     let launch = NewLaunch::parse(request, &rocket.name, reach, capacity, Utc::now())?;
-    let agency = profiles::ensure_agency(&state.pool, agency_id, &user.0.name, &user.0.email).await.map_err(store_error)?;
+    let agency = profiles::ensure_agency(&state.pool, agency_id, &user.0.name, &user.0.email)
+        .await
+        .map_err(store_error)?;
     let launch_id = Uuid::new_v4();
     let mut slug = launch.slug.clone();
     for attempt in 0..3 {
@@ -186,16 +234,43 @@ pub async fn schedule_launch(state: web::Data<AdminState>, user: CurrentUser, in
             status: LaunchStatus::Scheduled,
             slug: slug.clone(),
         };
-        let origin = Origin { service: "admin".to_owned(), user_id: Some(user.id().to_owned()), action: "schedule_launch".to_owned() };
+        let origin = Origin {
+            service: "admin".to_owned(),
+            user_id: Some(user.id().to_owned()),
+            action: "schedule_launch".to_owned(),
+        };
         let data = serde_json::to_value(&snapshot).map_err(ApiError::internal)?;
         let event = EventEnvelope::new(LAUNCH_SCHEDULED, origin, Some(current_request_id()), data);
-        match launches::insert(&state.pool, launch_id, agency_id, rocket_id, &launch, &slug, &event).await {
+        match launches::insert(
+            &state.pool,
+            launch_id,
+            agency_id,
+            rocket_id,
+            &launch,
+            &slug,
+            &event,
+        )
+        .await
+        {
             Ok(()) => break,
             // Same rocket, spaceport, destination and day: keep the slug readable, make it unique.
             Err(InsertLaunchError::SlugTaken) if attempt < 2 => {
-                slug = format!("{}-{}", launch.slug, launch_id.simple().to_string().get(..6 + attempt * 4).unwrap_or_default());
+                slug = format!(
+                    "{}-{}",
+                    launch.slug,
+                    launch_id
+                        .simple()
+                        .to_string()
+                        .get(..6 + attempt * 4)
+                        .unwrap_or_default()
+                );
             }
-            Err(InsertLaunchError::SlugTaken) => return Err(ApiError::conflict("conflict", "could not give the launch a unique slug")),
+            Err(InsertLaunchError::SlugTaken) => {
+                return Err(ApiError::conflict(
+                    "conflict",
+                    "could not give the launch a unique slug",
+                ));
+            }
             Err(InsertLaunchError::Store(error)) => return Err(store_error(error)),
         }
     }
@@ -206,11 +281,19 @@ pub async fn schedule_launch(state: web::Data<AdminState>, user: CurrentUser, in
     let launch_text = launch_id.to_string();
     state.audit.info(
         "launch.scheduled",
-        Subject { user_id: Some(user.id()), entity_type: Some("launch"), entity_id: Some(&launch_text), request_id: Some(&request_id) },
+        Subject {
+            user_id: Some(user.id()),
+            entity_type: Some("launch"),
+            entity_id: Some(&launch_text),
+            request_id: Some(&request_id),
+        },
         format!("launch {} scheduled", launch.mission_name),
         serde_json::json!({"slug": slug, "launch_at": launch.launch_at}),
     );
-    let stored = launches::find(&state.pool, launch_id).await.map_err(store_error)?.ok_or(ApiError::NotFound("launch"))?;
+    let stored = launches::find(&state.pool, launch_id)
+        .await
+        .map_err(store_error)?
+        .ok_or(ApiError::NotFound("launch"))?;
     Ok(HttpResponse::Created().json(stored))
 }
 
@@ -223,9 +306,19 @@ pub struct BookingParams {
 /// Bookings synced from the customer side: on the agency's launches, or all.
 #[utoipa::path(get, path = "/api/admin/bookings", params(BookingParams),
     responses((status = 200, body = Listing<AdminBooking>), (status = 401), (status = 403), (status = 404)), security(("bearer" = [])))]
-pub async fn list_bookings(state: web::Data<AdminState>, user: CurrentUser, params: web::Query<BookingParams>) -> Result<HttpResponse, ApiError> {
+pub async fn list_bookings(
+    state: web::Data<AdminState>,
+    user: CurrentUser,
+    params: web::Query<BookingParams>,
+) -> Result<HttpResponse, ApiError> {
     let scope = agency_scope(&user)?;
-    let launch_id = params.launch_id.as_deref().map(|id| parse_id(id, "launch")).transpose()?;
-    let items = bookings::list(&state.pool, scope, launch_id).await.map_err(store_error)?;
+    let launch_id = params
+        .launch_id
+        .as_deref()
+        .map(|id| parse_id(id, "launch"))
+        .transpose()?;
+    let items = bookings::list(&state.pool, scope, launch_id)
+        .await
+        .map_err(store_error)?;
     Ok(HttpResponse::Ok().json(Listing { items }))
 }

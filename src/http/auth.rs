@@ -23,7 +23,11 @@ impl CurrentUser {
 
     /// Refuses with 403 unless the user has one of `roles`.
     pub fn require(&self, roles: &[UserRole]) -> Result<&Self, ApiError> {
-        if roles.contains(&self.0.role) { Ok(self) } else { Err(ApiError::Forbidden) }
+        if roles.contains(&self.0.role) {
+            Ok(self)
+        } else {
+            Err(ApiError::Forbidden)
+        }
     }
 }
 
@@ -31,7 +35,10 @@ fn bearer_claims(request: &HttpRequest) -> Result<AccessClaims, ApiError> {
     let keys = request
         .app_data::<web::Data<TokenKeys>>()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("token keys are not configured")))?;
-    let value = request.headers().get(header::AUTHORIZATION).ok_or(ApiError::Unauthenticated)?;
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or(ApiError::Unauthenticated)?;
     let token = value
         .to_str()
         .ok()

@@ -32,7 +32,10 @@ pub struct CustomerState {
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/api/customer/launches", web::get().to(list_launches))
-        .route("/api/customer/launches/{slug}", web::get().to(launch_by_slug))
+        .route(
+            "/api/customer/launches/{slug}",
+            web::get().to(launch_by_slug),
+        )
         .route("/api/customer/bookings", web::post().to(create_booking))
         .route("/api/customer/bookings", web::get().to(my_bookings));
 }
@@ -65,7 +68,13 @@ impl ListingParams {
                 )));
             }
         };
-        Ok(ListingQuery { destination, from: self.from, to: self.to, max_price_cents: self.max_price_cents, sort })
+        Ok(ListingQuery {
+            destination,
+            from: self.from,
+            to: self.to,
+            max_price_cents: self.max_price_cents,
+            sort,
+        })
     }
 }
 
@@ -88,14 +97,22 @@ pub async fn list_launches(
         LaunchBoard::listing_json(&state.board.list(&query))
     }
     .map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body))
 }
 
 /// One launch by its slug, while it has free seats.
 #[utoipa::path(get, path = "/api/customer/launches/{slug}", responses(
     (status = 200, body = PublicLaunch), (status = 404, description = "no such launch with free seats")))]
-pub async fn launch_by_slug(state: web::Data<CustomerState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let launch = state.board.by_slug(&slug).ok_or(ApiError::NotFound("launch"))?;
+pub async fn launch_by_slug(
+    state: web::Data<CustomerState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let launch = state
+        .board
+        .by_slug(&slug)
+        .ok_or(ApiError::NotFound("launch"))?;
     Ok(HttpResponse::Ok().json(launch))
 }
 
@@ -159,7 +176,9 @@ fn idempotency_key(request: &HttpRequest) -> Result<String, ApiError> {
         .get("idempotency-key")
         .ok_or_else(|| ApiError::Validation("the Idempotency-Key header is required".to_owned()))?
         .to_str()
-        .map_err(|_| ApiError::Validation("the Idempotency-Key header must be plain text".to_owned()))?
+        .map_err(|_| {
+            ApiError::Validation("the Idempotency-Key header must be plain text".to_owned())
+        })?
         .trim();
     if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LENGTH {
         return Err(ApiError::Validation(format!(
@@ -180,8 +199,11 @@ fn parse_passengers(inputs: &[PassengerInput]) -> Result<Vec<Passenger>, ApiErro
         .iter()
         .enumerate()
         .map(|(position, input)| {
-            Passenger::parse(&input.name, &input.email, &input.phone, input.age)
-                .map_err(|violation| ApiError::Validation(format!("passenger {}: {}", position + 1, violation.0)))
+            Passenger::parse(&input.name, &input.email, &input.phone, input.age).map_err(
+                |violation| {
+                    ApiError::Validation(format!("passenger {}: {}", position + 1, violation.0))
+                },
+            )
         })
         .collect()
 }
@@ -192,10 +214,16 @@ fn refusal_error(refusal: BookingRefusal) -> ApiError {
         BookingRefusal::NotBookable(_) => ApiError::conflict("launch_not_bookable", message),
         BookingRefusal::SeatCountOutOfRange { .. } => ApiError::Validation(message),
         BookingRefusal::AlreadyBooked => ApiError::conflict("already_booked", message),
-        BookingRefusal::SoldOut => ApiError::Conflict { code: "sold_out", message, free_seats: Some(0) },
-        BookingRefusal::NotEnoughSeats { free } => {
-            ApiError::Conflict { code: "not_enough_seats", message, free_seats: Some(free) }
-        }
+        BookingRefusal::SoldOut => ApiError::Conflict {
+            code: "sold_out",
+            message,
+            free_seats: Some(0),
+        },
+        BookingRefusal::NotEnoughSeats { free } => ApiError::Conflict {
+            code: "not_enough_seats",
+            message,
+            free_seats: Some(free),
+        },
     }
 }
 
@@ -221,7 +249,11 @@ pub async fn create_booking(
     if !state.directory.knows(launch_id) {
         return Err(ApiError::NotFound("launch"));
     }
-    let other_launches = state.store.other_launches_booked(user.id(), launch_id).await.map_err(ApiError::internal)?;
+    let other_launches = state
+        .store
+        .other_launches_booked(user.id(), launch_id)
+        .await
+        .map_err(ApiError::internal)?;
     let booking_request = BookingRequest {
         traveler_id: user.id().to_owned(),
         traveler_name: user.0.name.clone(),
@@ -235,13 +267,19 @@ pub async fn create_booking(
         Ok(receipt) => receipt,
         Err(DispatchError::UnknownLaunch) => return Err(ApiError::NotFound("launch")),
         Err(DispatchError::Busy | DispatchError::Unavailable) => {
-            return Err(ApiError::Unavailable { retry_after_secs: RETRY_AFTER_SECS });
+            return Err(ApiError::Unavailable {
+                retry_after_secs: RETRY_AFTER_SECS,
+            });
         }
         Err(DispatchError::Failed(BookingFailure::Unavailable(cause))) => {
             tracing::warn!(cause = %cause, "booking not stored");
-            return Err(ApiError::Unavailable { retry_after_secs: RETRY_AFTER_SECS });
+            return Err(ApiError::Unavailable {
+                retry_after_secs: RETRY_AFTER_SECS,
+            });
         }
-        Err(DispatchError::Failed(BookingFailure::Refused(refusal))) => return Err(refusal_error(refusal)),
+        Err(DispatchError::Failed(BookingFailure::Refused(refusal))) => {
+            return Err(refusal_error(refusal));
+        }
     };
     let booking = receipt.booking;
     if receipt.replayed {
@@ -265,10 +303,19 @@ pub async fn create_booking(
 /// The signed-in traveller's bookings, newest first.
 #[utoipa::path(get, path = "/api/customer/bookings", responses((status = 200, body = BookingList), (status = 401), (status = 403)),
     security(("bearer" = [])))]
-pub async fn my_bookings(state: web::Data<CustomerState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
+pub async fn my_bookings(
+    state: web::Data<CustomerState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, ApiError> {
     user.require(&[UserRole::Traveler])?;
-    let bookings = state.store.bookings_of_traveler(user.id()).await.map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().json(BookingList { items: bookings.into_iter().map(Booking::from).collect() }))
+    let bookings = state
+        .store
+        .bookings_of_traveler(user.id())
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(BookingList {
+        items: bookings.into_iter().map(Booking::from).collect(),
+    }))
 }
 
 #[cfg(test)]
@@ -278,19 +325,37 @@ mod tests {
     #[test]
     fn refusals_map_to_stable_codes() {
         assert_eq!(refusal_error(BookingRefusal::SoldOut).code(), "sold_out");
-        assert_eq!(refusal_error(BookingRefusal::AlreadyBooked).code(), "already_booked");
+        assert_eq!(
+            refusal_error(BookingRefusal::AlreadyBooked).code(),
+            "already_booked"
+        );
         match refusal_error(BookingRefusal::NotEnoughSeats { free: 2 }) {
-            ApiError::Conflict { code, free_seats, .. } => assert_eq!((code, free_seats), ("not_enough_seats", Some(2))),
+            ApiError::Conflict {
+                code, free_seats, ..
+            } => assert_eq!((code, free_seats), ("not_enough_seats", Some(2))),
             other => panic!("unexpected {other:?}"),
         }
-        assert_eq!(refusal_error(BookingRefusal::SeatCountOutOfRange { max: 4 }).code(), "validation_failed");
+        assert_eq!(
+            refusal_error(BookingRefusal::SeatCountOutOfRange { max: 4 }).code(),
+            "validation_failed"
+        );
     }
 
     #[test]
     fn passengers_are_checked_one_by_one() {
-        let passenger = |age| PassengerInput { name: "Ada".into(), email: "ada@example.com".into(), phone: "+1 555 0100".into(), age };
+        let passenger = |age| PassengerInput {
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            phone: "+1 555 0100".into(),
+            age,
+        };
         assert!(parse_passengers(&[]).is_err());
-        assert_eq!(parse_passengers(&[passenger(30), passenger(40)]).unwrap().len(), 2);
+        assert_eq!(
+            parse_passengers(&[passenger(30), passenger(40)])
+                .unwrap()
+                .len(),
+            2
+        );
         let error = parse_passengers(&[passenger(30), passenger(12)]).unwrap_err();
         assert!(error.to_string().contains("passenger 2"));
         assert!(parse_passengers(&(0..7).map(|_| passenger(30)).collect::<Vec<_>>()).is_err());

@@ -24,7 +24,11 @@ pub enum ApiError {
     NotFound(&'static str),
     /// A rule refused the request; `code` is one of the stable codes in docs/api.md.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String, free_seats: Option<u32> },
+    Conflict {
+        code: &'static str,
+        message: String,
+        free_seats: Option<u32>,
+    },
     #[error("too many attempts, try again later")]
     RateLimited { retry_after_secs: u64 },
     #[error("the service is busy, try again shortly")]
@@ -39,7 +43,11 @@ impl ApiError {
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into(), free_seats: None }
+        Self::Conflict {
+            code,
+            message: message.into(),
+            free_seats: None,
+        }
     }
 
     pub fn code(&self) -> &'static str {
@@ -90,14 +98,21 @@ impl ResponseError for ApiError {
             tracing::info!(request_id = %request_id, code = self.code(), status = status.as_u16(), "request refused");
         }
         let mut response = HttpResponse::build(status);
-        if let ApiError::Unavailable { retry_after_secs } | ApiError::RateLimited { retry_after_secs } = self {
+        if let ApiError::Unavailable { retry_after_secs }
+        | ApiError::RateLimited { retry_after_secs } = self
+        {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
         }
         let free_seats = match self {
             ApiError::Conflict { free_seats, .. } => *free_seats,
             _ => None,
         };
-        response.json(ProblemBody { code: self.code(), message: self.to_string(), request_id, free_seats })
+        response.json(ProblemBody {
+            code: self.code(),
+            message: self.to_string(),
+            request_id,
+            free_seats,
+        })
     }
 }
 
@@ -107,11 +122,26 @@ mod tests {
 
     #[test]
     fn every_variant_has_its_status() {
-        assert_eq!(ApiError::BadRequest("x".into()).status_code(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            ApiError::BadRequest("x".into()).status_code(),
+            StatusCode::BAD_REQUEST
+        );
         assert_eq!(ApiError::Forbidden.status_code(), StatusCode::FORBIDDEN);
-        assert_eq!(ApiError::conflict("sold_out", "none left").status_code(), StatusCode::CONFLICT);
-        assert_eq!(ApiError::conflict("sold_out", "none left").code(), "sold_out");
-        assert_eq!(ApiError::Unavailable { retry_after_secs: 1 }.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            ApiError::conflict("sold_out", "none left").status_code(),
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            ApiError::conflict("sold_out", "none left").code(),
+            "sold_out"
+        );
+        assert_eq!(
+            ApiError::Unavailable {
+                retry_after_secs: 1
+            }
+            .status_code(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
     }
 
     #[test]

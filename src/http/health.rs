@@ -61,22 +61,53 @@ async fn ready(state: web::Data<HealthState>) -> HttpResponse {
     let mut outcomes = Vec::new();
     for check in state.checks.iter() {
         let outcome = match tokio::time::timeout(CHECK_TIMEOUT, check.check()).await {
-            Ok(Ok(())) => CheckOutcome { name: check.name(), ok: true, error: None },
-            Ok(Err(error)) => CheckOutcome { name: check.name(), ok: false, error: Some(error) },
-            Err(_) => CheckOutcome { name: check.name(), ok: false, error: Some("timed out".to_owned()) },
+            Ok(Ok(())) => CheckOutcome {
+                name: check.name(),
+                ok: true,
+                error: None,
+            },
+            Ok(Err(error)) => CheckOutcome {
+                name: check.name(),
+                ok: false,
+                error: Some(error),
+            },
+            Err(_) => CheckOutcome {
+                name: check.name(),
+                ok: false,
+                error: Some("timed out".to_owned()),
+            },
         };
         outcomes.push(outcome);
     }
     let actors = match state.registry.all_running() {
-        Ok(()) => CheckOutcome { name: "actors", ok: true, error: None },
-        Err(error) => CheckOutcome { name: "actors", ok: false, error: Some(error) },
+        Ok(()) => CheckOutcome {
+            name: "actors",
+            ok: true,
+            error: None,
+        },
+        Err(error) => CheckOutcome {
+            name: "actors",
+            ok: false,
+            error: Some(error),
+        },
     };
     outcomes.push(actors);
     let ready = outcomes.iter().all(|outcome| outcome.ok);
-    let report = ReadinessReport { role: state.role, ready, checks: outcomes };
-    if ready { HttpResponse::Ok().json(report) } else { HttpResponse::ServiceUnavailable().json(report) }
+    let report = ReadinessReport {
+        role: state.role,
+        ready,
+        checks: outcomes,
+    };
+    if ready {
+        HttpResponse::Ok().json(report)
+    } else {
+        HttpResponse::ServiceUnavailable().json(report)
+    }
 }
 
 async fn actors(state: web::Data<HealthState>) -> HttpResponse {
-    HttpResponse::Ok().json(ActorsReport { role: state.role, actors: state.registry.snapshot() })
+    HttpResponse::Ok().json(ActorsReport {
+        role: state.role,
+        actors: state.registry.snapshot(),
+    })
 }

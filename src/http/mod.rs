@@ -20,27 +20,29 @@ pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
 /// Turns actix's plain-text extractor failures into JSON problems, and unknown routes into 404s.
 pub fn configure_extractors(config: &mut web::ServiceConfig) {
     config
-        .app_data(web::JsonConfig::default().limit(JSON_LIMIT_BYTES).error_handler(|error, _| {
-            let message = match &error {
-                actix_web::error::JsonPayloadError::ContentType => {
-                    "expected a JSON body with Content-Type: application/json".to_owned()
-                }
-                actix_web::error::JsonPayloadError::Overflow { .. }
-                | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
-                    format!("JSON body larger than {JSON_LIMIT_BYTES} bytes")
-                }
-                other => format!("malformed JSON body: {other}"),
-            };
-            ApiError::BadRequest(message).into()
-        }))
         .app_data(
-            web::QueryConfig::default()
-                .error_handler(|error, _| ApiError::BadRequest(format!("malformed query: {error}")).into()),
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT_BYTES)
+                .error_handler(|error, _| {
+                    let message = match &error {
+                        actix_web::error::JsonPayloadError::ContentType => {
+                            "expected a JSON body with Content-Type: application/json".to_owned()
+                        }
+                        actix_web::error::JsonPayloadError::Overflow { .. }
+                        | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
+                            format!("JSON body larger than {JSON_LIMIT_BYTES} bytes")
+                        }
+                        other => format!("malformed JSON body: {other}"),
+                    };
+                    ApiError::BadRequest(message).into()
+                }),
         )
-        .app_data(
-            web::PathConfig::default()
-                .error_handler(|error, _| ApiError::BadRequest(format!("malformed path: {error}")).into()),
-        );
+        .app_data(web::QueryConfig::default().error_handler(|error, _| {
+            ApiError::BadRequest(format!("malformed query: {error}")).into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|error, _| {
+            ApiError::BadRequest(format!("malformed path: {error}")).into()
+        }));
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {

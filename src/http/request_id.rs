@@ -18,14 +18,18 @@ tokio::task_local! {
 
 /// The id of the request being served, or "none" outside a request (actors, startup).
 pub fn current_request_id() -> String {
-    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "none".to_owned())
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "none".to_owned())
 }
 
 fn sanitized(header: Option<&HeaderValue>) -> Option<String> {
     let value = header?.to_str().ok()?.trim();
     let acceptable = !value.is_empty()
         && value.len() <= 64
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     acceptable.then(|| value.to_owned())
 }
 
@@ -45,7 +49,10 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(RequestTracingMiddleware { service: Rc::new(service), service_name: self.service }))
+        ready(Ok(RequestTracingMiddleware {
+            service: Rc::new(service),
+            service_name: self.service,
+        }))
     }
 }
 
@@ -79,19 +86,22 @@ where
         let started = Instant::now();
         let scoped_id = request_id.clone();
         Box::pin(
-            REQUEST_ID.scope(scoped_id, async move {
-                let mut response = service.call(request).await?;
-                if let Ok(value) = HeaderValue::from_str(&request_id) {
-                    response.headers_mut().insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
-                }
-                tracing::info!(
-                    status = response.status().as_u16(),
-                    elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-                    "request served"
-                );
-                Ok(response)
-            })
-            .instrument(span),
+            REQUEST_ID
+                .scope(scoped_id, async move {
+                    let mut response = service.call(request).await?;
+                    if let Ok(value) = HeaderValue::from_str(&request_id) {
+                        response
+                            .headers_mut()
+                            .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+                    }
+                    tracing::info!(
+                        status = response.status().as_u16(),
+                        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+                        "request served"
+                    );
+                    Ok(response)
+                })
+                .instrument(span),
         )
     }
 }
@@ -102,7 +112,10 @@ mod tests {
 
     #[test]
     fn only_plain_ids_are_trusted() {
-        assert_eq!(sanitized(Some(&HeaderValue::from_static("abc-123"))), Some("abc-123".into()));
+        assert_eq!(
+            sanitized(Some(&HeaderValue::from_static("abc-123"))),
+            Some("abc-123".into())
+        );
         assert_eq!(sanitized(Some(&HeaderValue::from_static("a b"))), None);
         assert_eq!(sanitized(Some(&HeaderValue::from_static(""))), None);
         assert_eq!(sanitized(None), None);

@@ -21,7 +21,8 @@ use crate::http::error::ApiError;
 use crate::http::request_id::current_request_id;
 use crate::storage::amqp::events::LogLevel;
 use crate::storage::mongo::system::{
-    ListFilter, LogDocument, NotificationDocument, NotificationStatus, SessionDocument, SyncJobDocument, SystemStore, UserDocument,
+    ListFilter, LogDocument, NotificationDocument, NotificationStatus, SessionDocument,
+    SyncJobDocument, SystemStore, UserDocument,
 };
 
 /// Failed sign-ins allowed per email and per client address in one window.
@@ -48,15 +49,18 @@ impl SystemState {
 
     fn throttled(&self, keys: &[String]) -> bool {
         keys.iter().any(|key| {
-            self.failed_logins
-                .get(key)
-                .is_some_and(|entry| entry.0 >= MAX_FAILED_LOGINS && entry.1.elapsed() < FAILED_LOGIN_WINDOW)
+            self.failed_logins.get(key).is_some_and(|entry| {
+                entry.0 >= MAX_FAILED_LOGINS && entry.1.elapsed() < FAILED_LOGIN_WINDOW
+            })
         })
     }
 
     fn record_failure(&self, keys: &[String]) {
         for key in keys {
-            let mut entry = self.failed_logins.entry(key.clone()).or_insert((0, Instant::now()));
+            let mut entry = self
+                .failed_logins
+                .entry(key.clone())
+                .or_insert((0, Instant::now()));
             if entry.1.elapsed() >= FAILED_LOGIN_WINDOW {
                 *entry = (0, Instant::now());
             }
@@ -148,7 +152,9 @@ async fn store_new_user(
     let name = PersonName::parse(name)?;
     let email = Email::parse(email)?;
     let password = Password::parse(password)?;
-    let password_hash = auth::hash_password(password).await.map_err(ApiError::internal)?;
+    let password_hash = auth::hash_password(password)
+        .await
+        .map_err(ApiError::internal)?;
     let user = UserDocument {
         email: email.as_str().to_owned(),
         user_id: uuid::Uuid::new_v4().to_string(),
@@ -162,24 +168,57 @@ async fn store_new_user(
         created_by: created_by.map(str::to_owned),
         request_id: Some(current_request_id()),
     };
-    if !state.store.insert_user(&user).await.map_err(ApiError::internal)? {
-        return Err(ApiError::conflict("email_taken", "an account with this email already exists"));
+    if !state
+        .store
+        .insert_user(&user)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        return Err(ApiError::conflict(
+            "email_taken",
+            "an account with this email already exists",
+        ));
     }
     state.nudge_relay();
     Ok(user)
 }
 
-fn subject<'a>(user_id: Option<&'a str>, entity_id: Option<&'a str>, request_id: &'a str) -> Subject<'a> {
-    Subject { user_id, entity_type: Some("user"), entity_id, request_id: Some(request_id) }
+fn subject<'a>(
+    user_id: Option<&'a str>,
+    entity_id: Option<&'a str>,
+    request_id: &'a str,
+) -> Subject<'a> {
+    Subject {
+        user_id,
+        entity_type: Some("user"),
+        entity_id,
+        request_id: Some(request_id),
+    }
 }
 
 /// A traveller creates their own account.
 #[utoipa::path(post, path = "/api/system/auth/register", request_body = Registration,
     responses((status = 201, body = User), (status = 400), (status = 409, description = "email taken")))]
-pub async fn register(state: web::Data<SystemState>, input: web::Json<Registration>) -> Result<HttpResponse, ApiError> {
-    let user = store_new_user(&state, &input.name, &input.email, &input.password, UserRole::Traveler, None).await?;
+pub async fn register(
+    state: web::Data<SystemState>,
+    input: web::Json<Registration>,
+) -> Result<HttpResponse, ApiError> {
+    let user = store_new_user(
+        &state,
+        &input.name,
+        &input.email,
+        &input.password,
+        UserRole::Traveler,
+        None,
+    )
+    .await?;
     let request_id = current_request_id();
-    state.audit.info("user.registered", subject(Some(&user.user_id), Some(&user.user_id), &request_id), "traveller registered", serde_json::json!({"role": "traveler"}));
+    state.audit.info(
+        "user.registered",
+        subject(Some(&user.user_id), Some(&user.user_id), &request_id),
+        "traveller registered",
+        serde_json::json!({"role": "traveler"}),
+    );
     Ok(HttpResponse::Created().json(User::from(&user)))
 }
 
@@ -187,20 +226,42 @@ pub async fn register(state: web::Data<SystemState>, input: web::Json<Registrati
 #[utoipa::path(post, path = "/api/system/users", request_body = NewAccount,
     responses((status = 201, body = User), (status = 400), (status = 401), (status = 403), (status = 409)),
     security(("bearer" = [])))]
-pub async fn create_user(state: web::Data<SystemState>, it: CurrentUser, input: web::Json<NewAccount>) -> Result<HttpResponse, ApiError> {
+pub async fn create_user(
+    state: web::Data<SystemState>,
+    it: CurrentUser,
+    input: web::Json<NewAccount>,
+) -> Result<HttpResponse, ApiError> {
     it.require(&[UserRole::It])?;
     let role = UserRole::parse(&input.role)?;
     if role == UserRole::Traveler {
-        return Err(ApiError::Validation("travellers register themselves; role must be agency, financial or it".to_owned()));
+        return Err(ApiError::Validation(
+            "travellers register themselves; role must be agency, financial or it".to_owned(),
+        ));
     }
-    let user = store_new_user(&state, &input.name, &input.email, &input.password, role, Some(it.id())).await?;
+    let user = store_new_user(
+        &state,
+        &input.name,
+        &input.email,
+        &input.password,
+        role,
+        Some(it.id()),
+    )
+    .await?;
     let request_id = current_request_id();
-    state.audit.info("user.created", subject(Some(it.id()), Some(&user.user_id), &request_id), format!("{} account created", role.as_str()), serde_json::json!({"role": role}));
+    state.audit.info(
+        "user.created",
+        subject(Some(it.id()), Some(&user.user_id), &request_id),
+        format!("{} account created", role.as_str()),
+        serde_json::json!({"role": role}),
+    );
     Ok(HttpResponse::Created().json(User::from(&user)))
 }
 
 async fn new_session(state: &SystemState, user: &UserDocument) -> Result<Session, ApiError> {
-    let access_token = state.tokens.issue(&user.user_id, user.role, &user.name, &user.email).map_err(ApiError::internal)?;
+    let access_token = state
+        .tokens
+        .issue(&user.user_id, user.role, &user.name, &user.email)
+        .map_err(ApiError::internal)?;
     let refresh_token = auth::new_refresh_token();
     let now = Utc::now();
     let session = SessionDocument {
@@ -211,66 +272,138 @@ async fn new_session(state: &SystemState, user: &UserDocument) -> Result<Session
         revoked: false,
         created_at: now,
     };
-    state.store.insert_session(&session).await.map_err(ApiError::internal)?;
-    Ok(Session { access_token, refresh_token, token_type: "Bearer", expires_in: state.tokens.access_ttl.as_secs(), user: User::from(user) })
+    state
+        .store
+        .insert_session(&session)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Session {
+        access_token,
+        refresh_token,
+        token_type: "Bearer",
+        expires_in: state.tokens.access_ttl.as_secs(),
+        user: User::from(user),
+    })
 }
 
 fn client_address(request: &HttpRequest) -> String {
-    request.connection_info().realip_remote_addr().unwrap_or("unknown").to_owned()
+    request
+        .connection_info()
+        .realip_remote_addr()
+        .unwrap_or("unknown")
+        .to_owned()
 }
 
 /// Signs in; the same answer for an unknown email and a wrong password.
 #[utoipa::path(post, path = "/api/system/auth/login", request_body = Credentials,
     responses((status = 200, body = Session), (status = 401, description = "invalid_credentials"), (status = 429)))]
-pub async fn login(state: web::Data<SystemState>, request: HttpRequest, input: web::Json<Credentials>) -> Result<HttpResponse, ApiError> {
+pub async fn login(
+    state: web::Data<SystemState>,
+    request: HttpRequest,
+    input: web::Json<Credentials>,
+) -> Result<HttpResponse, ApiError> {
     let email = Email::parse(&input.email).map_err(|_| ApiError::InvalidCredentials)?;
-    let throttle_keys = [format!("email:{}", email.as_str()), format!("ip:{}", client_address(&request))];
+    let throttle_keys = [
+        format!("email:{}", email.as_str()),
+        format!("ip:{}", client_address(&request)),
+    ];
     if state.throttled(&throttle_keys) {
-        return Err(ApiError::RateLimited { retry_after_secs: FAILED_LOGIN_WINDOW.as_secs() });
+        return Err(ApiError::RateLimited {
+            retry_after_secs: FAILED_LOGIN_WINDOW.as_secs(),
+        });
     }
-    let user = state.store.user_by_email(email.as_str()).await.map_err(ApiError::internal)?;
+    let user = state
+        .store
+        .user_by_email(email.as_str())
+        .await
+        .map_err(ApiError::internal)?;
     // Hash even for an unknown email so that timing does not tell which emails exist.
     let stored_hash = match &user {
         Some(user) => user.password_hash.clone(),
         None => auth::dummy_hash().await.map_err(ApiError::internal)?,
     };
-    let matches = auth::verify_password(input.password.clone(), stored_hash).await.map_err(ApiError::internal)?;
+    let matches = auth::verify_password(input.password.clone(), stored_hash)
+        .await
+        .map_err(ApiError::internal)?;
     let request_id = current_request_id();
     let Some(user) = user.filter(|user| matches && user.status == "active") else {
         state.record_failure(&throttle_keys);
-        state.audit.record(LogLevel::Warning, "auth.login_failed", subject(None, None, &request_id), "sign-in refused", serde_json::json!({"email": email.as_str()}));
+        state.audit.record(
+            LogLevel::Warning,
+            "auth.login_failed",
+            subject(None, None, &request_id),
+            "sign-in refused",
+            serde_json::json!({"email": email.as_str()}),
+        );
         return Err(ApiError::InvalidCredentials);
     };
     let session = new_session(&state, &user).await?;
-    state.audit.info("auth.login", subject(Some(&user.user_id), Some(&user.user_id), &request_id), "signed in", serde_json::json!({"role": user.role}));
+    state.audit.info(
+        "auth.login",
+        subject(Some(&user.user_id), Some(&user.user_id), &request_id),
+        "signed in",
+        serde_json::json!({"role": user.role}),
+    );
     Ok(HttpResponse::Ok().json(session))
 }
 
 /// Exchanges a refresh token for a new session; the old token stops working.
 #[utoipa::path(post, path = "/api/system/auth/refresh", request_body = RefreshRequest,
     responses((status = 200, body = Session), (status = 401)))]
-pub async fn refresh(state: web::Data<SystemState>, input: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    state: web::Data<SystemState>,
+    input: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let digest = auth::refresh_token_digest(input.refresh_token.trim());
-    let session = state.store.session(&digest).await.map_err(ApiError::internal)?.ok_or(ApiError::Unauthenticated)?;
+    let session = state
+        .store
+        .session(&digest)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::Unauthenticated)?;
     if session.revoked || session.expires_at < Utc::now() {
         return Err(ApiError::Unauthenticated);
     }
-    state.store.revoke_session(&digest).await.map_err(ApiError::internal)?;
-    let user = state.store.user_by_email(&session.email).await.map_err(ApiError::internal)?.ok_or(ApiError::Unauthenticated)?;
+    state
+        .store
+        .revoke_session(&digest)
+        .await
+        .map_err(ApiError::internal)?;
+    let user = state
+        .store
+        .user_by_email(&session.email)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::Unauthenticated)?;
     Ok(HttpResponse::Ok().json(new_session(&state, &user).await?))
 }
 
 /// Revokes a refresh token.
 #[utoipa::path(post, path = "/api/system/auth/logout", request_body = RefreshRequest, responses((status = 204)))]
-pub async fn logout(state: web::Data<SystemState>, input: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
-    state.store.revoke_session(&auth::refresh_token_digest(input.refresh_token.trim())).await.map_err(ApiError::internal)?;
+pub async fn logout(
+    state: web::Data<SystemState>,
+    input: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .store
+        .revoke_session(&auth::refresh_token_digest(input.refresh_token.trim()))
+        .await
+        .map_err(ApiError::internal)?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/system/auth/me", responses((status = 200, body = User), (status = 401)), security(("bearer" = [])))]
-pub async fn me(state: web::Data<SystemState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
-    let stored = state.store.user_by_email(&user.0.email).await.map_err(ApiError::internal)?.ok_or(ApiError::NotFound("user"))?;
+pub async fn me(
+    state: web::Data<SystemState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, ApiError> {
+    let stored = state
+        .store
+        .user_by_email(&user.0.email)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound("user"))?;
     Ok(HttpResponse::Ok().json(User::from(&stored)))
 }
 
@@ -293,7 +426,9 @@ impl ListParams {
         match self.limit {
             None => Ok(DEFAULT_LIST_LIMIT),
             Some(limit) if (1..=MAX_LIST_LIMIT).contains(&limit) => Ok(limit),
-            Some(_) => Err(ApiError::Validation(format!("limit must be between 1 and {MAX_LIST_LIMIT}"))),
+            Some(_) => Err(ApiError::Validation(format!(
+                "limit must be between 1 and {MAX_LIST_LIMIT}"
+            ))),
         }
     }
 
@@ -301,7 +436,10 @@ impl ListParams {
         match self.status.as_deref() {
             None => Ok(doc! {}),
             Some(status) if allowed.contains(&status) => Ok(doc! {"status": status}),
-            Some(other) => Err(ApiError::Validation(format!("status {other:?} is not one of {}", allowed.join(", ")))),
+            Some(other) => Err(ApiError::Validation(format!(
+                "status {other:?} is not one of {}",
+                allowed.join(", ")
+            ))),
         }
     }
 }
@@ -314,13 +452,19 @@ pub struct Listing<T: Serialize> {
 /// System log entries, newest first.
 #[utoipa::path(get, path = "/api/system/logs", params(ListParams),
     responses((status = 200, body = Listing<LogDocument>), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
-pub async fn logs(state: web::Data<SystemState>, user: CurrentUser, params: web::Query<ListParams>) -> Result<HttpResponse, ApiError> {
+pub async fn logs(
+    state: web::Data<SystemState>,
+    user: CurrentUser,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
     user.require(&[UserRole::It])?;
     let limit = params.limit()?;
     let mut fields = doc! {};
     if let Some(level) = params.level.as_deref() {
         if !["info", "warning", "error"].contains(&level) {
-            return Err(ApiError::Validation(format!("level {level:?} is not one of info, warning, error")));
+            return Err(ApiError::Validation(format!(
+                "level {level:?} is not one of info, warning, error"
+            )));
         }
         fields.insert("level", level);
     }
@@ -328,11 +472,29 @@ pub async fn logs(state: web::Data<SystemState>, user: CurrentUser, params: web:
         fields.insert("service", service);
     }
     // The text filter runs here: FerretDB and MongoDB differ in their regex and text support.
-    let needle = params.q.as_deref().map(str::to_lowercase).filter(|needle| !needle.is_empty());
-    let fetch = if needle.is_some() { MAX_LIST_LIMIT * 4 } else { limit };
-    let mut entries = state.store.logs(ListFilter { fields, limit: fetch }).await.map_err(ApiError::internal)?;
+    let needle = params
+        .q
+        .as_deref()
+        .map(str::to_lowercase)
+        .filter(|needle| !needle.is_empty());
+    let fetch = if needle.is_some() {
+        MAX_LIST_LIMIT * 4
+    } else {
+        limit
+    };
+    let mut entries = state
+        .store
+        .logs(ListFilter {
+            fields,
+            limit: fetch,
+        })
+        .await
+        .map_err(ApiError::internal)?;
     if let Some(needle) = needle {
-        entries.retain(|entry| entry.message.to_lowercase().contains(&needle) || entry.event.to_lowercase().contains(&needle));
+        entries.retain(|entry| {
+            entry.message.to_lowercase().contains(&needle)
+                || entry.event.to_lowercase().contains(&needle)
+        });
     }
     entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(HttpResponse::Ok().json(Listing { items: entries }))
@@ -374,10 +536,24 @@ impl From<NotificationDocument> for Notification {
 /// Emails sent or being sent, newest first.
 #[utoipa::path(get, path = "/api/system/notifications", params(ListParams),
     responses((status = 200, body = Listing<Notification>), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
-pub async fn notifications(state: web::Data<SystemState>, user: CurrentUser, params: web::Query<ListParams>) -> Result<HttpResponse, ApiError> {
+pub async fn notifications(
+    state: web::Data<SystemState>,
+    user: CurrentUser,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
     user.require(&[UserRole::It])?;
-    let filter = ListFilter { fields: params.status_filter(&["pending", "sent", "failed"])?, limit: params.limit()? };
-    let items: Vec<Notification> = state.store.notifications(filter).await.map_err(ApiError::internal)?.into_iter().map(Notification::from).collect();
+    let filter = ListFilter {
+        fields: params.status_filter(&["pending", "sent", "failed"])?,
+        limit: params.limit()?,
+    };
+    let items: Vec<Notification> = state
+        .store
+        .notifications(filter)
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(Notification::from)
+        .collect();
     Ok(HttpResponse::Ok().json(Listing { items }))
 }
 
@@ -417,9 +593,23 @@ impl From<SyncJobDocument> for SyncJob {
 /// Changes on their way between the stores, newest first.
 #[utoipa::path(get, path = "/api/system/sync-jobs", params(ListParams),
     responses((status = 200, body = Listing<SyncJob>), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
-pub async fn sync_jobs(state: web::Data<SystemState>, user: CurrentUser, params: web::Query<ListParams>) -> Result<HttpResponse, ApiError> {
+pub async fn sync_jobs(
+    state: web::Data<SystemState>,
+    user: CurrentUser,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
     user.require(&[UserRole::It])?;
-    let filter = ListFilter { fields: params.status_filter(&["pending", "running", "completed", "failed"])?, limit: params.limit()? };
-    let items: Vec<SyncJob> = state.store.sync_jobs(filter).await.map_err(ApiError::internal)?.into_iter().map(SyncJob::from).collect();
+    let filter = ListFilter {
+        fields: params.status_filter(&["pending", "running", "completed", "failed"])?,
+        limit: params.limit()?,
+    };
+    let items: Vec<SyncJob> = state
+        .store
+        .sync_jobs(filter)
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(SyncJob::from)
+        .collect();
     Ok(HttpResponse::Ok().json(Listing { items }))
 }

@@ -48,19 +48,44 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         Supervisor::new("admin-sync-supervisor", registry.clone())
             .with_child(ActorChild::new("admin-outbox", move || {
                 let outbox = Arc::new(PostgresOutbox(relay_pool.clone()));
-                relay_slot.set(OutboxRelay::new("admin-outbox", outbox, relay_bus.clone(), relay_registry.clone()).start())
+                relay_slot.set(
+                    OutboxRelay::new(
+                        "admin-outbox",
+                        outbox,
+                        relay_bus.clone(),
+                        relay_registry.clone(),
+                    )
+                    .start(),
+                )
             }))
             .with_child(ActorChild::new("admin-sync-consumer", move || {
-                EventConsumer::new("admin-sync-consumer", consumer_bus.clone(), &ADMIN_SYNC_QUEUE, handler.clone(), consumer_registry.clone(), "admin")
-                    .start()
+                EventConsumer::new(
+                    "admin-sync-consumer",
+                    consumer_bus.clone(),
+                    &ADMIN_SYNC_QUEUE,
+                    handler.clone(),
+                    consumer_registry.clone(),
+                    "admin",
+                )
+                .start()
             }))
             .start();
     }
 
-    let checks: Vec<Arc<dyn ReadinessCheck>> =
-        vec![Arc::new(PostgresReadiness(pool.clone())), Arc::new(BusReadiness(context.bus.clone()))];
-    let health = HealthState { role: "admin", registry, checks: Arc::new(checks) };
-    let state = web::Data::new(AdminState { pool: pool.clone(), audit: audit.clone(), relay: relay.clone() });
+    let checks: Vec<Arc<dyn ReadinessCheck>> = vec![
+        Arc::new(PostgresReadiness(pool.clone())),
+        Arc::new(BusReadiness(context.bus.clone())),
+    ];
+    let health = HealthState {
+        role: "admin",
+        registry,
+        checks: Arc::new(checks),
+    };
+    let state = web::Data::new(AdminState {
+        pool: pool.clone(),
+        audit: audit.clone(),
+        relay: relay.clone(),
+    });
     let drain: StopAction = Box::new(move || {
         Box::pin(async move {
             if let Some(relay) = relay.get() {

@@ -35,7 +35,12 @@ struct CustomerApi;
 
 pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Result<RunningRole> {
     let settings = &context.settings;
-    let database = crate::storage::mongo::connect(&settings.customer_mongo_url, &settings.customer_mongo_db, "customer-api").await?;
+    let database = crate::storage::mongo::connect(
+        &settings.customer_mongo_url,
+        &settings.customer_mongo_db,
+        "customer-api",
+    )
+    .await?;
     let store = CustomerStore::new(&database);
     store.create_indexes().await?;
 
@@ -68,15 +73,26 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         let relay_registry = registry.clone();
         let consumer_bus = context.bus.clone();
         let consumer_registry = registry.clone();
-        let handler = Arc::new(CustomerSyncHandler { store: store.clone(), directory: directory.clone() });
+        let handler = Arc::new(CustomerSyncHandler {
+            store: store.clone(),
+            directory: directory.clone(),
+        });
         let listener_bus = context.bus.clone();
         let listener_directory = directory.clone();
         let listener_registry = registry.clone();
         Supervisor::new("customer-sync-supervisor", registry.clone())
             .with_child(ActorChild::new("customer-booking-outbox", move || {
-                let outbox = Arc::new(BookingOutbox { store: relay_store.clone() });
+                let outbox = Arc::new(BookingOutbox {
+                    store: relay_store.clone(),
+                });
                 relay_slot.set(
-                    OutboxRelay::new("customer-booking-outbox", outbox, relay_bus.clone(), relay_registry.clone()).start(),
+                    OutboxRelay::new(
+                        "customer-booking-outbox",
+                        outbox,
+                        relay_bus.clone(),
+                        relay_registry.clone(),
+                    )
+                    .start(),
                 )
             }))
             .with_child(ActorChild::new("customer-sync-consumer", move || {
@@ -108,11 +124,23 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
     }
 
     let checks: Vec<Arc<dyn ReadinessCheck>> = vec![
-        Arc::new(MongoReadiness { name: "customer_db", database }),
+        Arc::new(MongoReadiness {
+            name: "customer_db",
+            database,
+        }),
         Arc::new(BusReadiness(context.bus.clone())),
     ];
-    let health = HealthState { role: "customer", registry, checks: Arc::new(checks) };
-    let state = web::Data::new(CustomerState { board, directory: directory.clone(), store, audit: audit.clone() });
+    let health = HealthState {
+        role: "customer",
+        registry,
+        checks: Arc::new(checks),
+    };
+    let state = web::Data::new(CustomerState {
+        board,
+        directory: directory.clone(),
+        store,
+        audit: audit.clone(),
+    });
     let flush_bookings: StopAction = Box::new(move || {
         Box::pin(async move {
             if let Some(relay) = booking_relay.get() {

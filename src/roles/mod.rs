@@ -79,13 +79,18 @@ pub fn serve(
         let prefix = prefix.clone();
         let openapi_document = openapi.get_ref().clone();
         App::new()
-            .wrap(RequestTracing { service: service_name })
+            .wrap(RequestTracing {
+                service: service_name,
+            })
             .app_data(token_keys.clone())
             .app_data(health_data.clone())
             .app_data(openapi.clone())
             .configure(crate::http::configure_extractors)
             .configure(|config| crate::http::health::routes(&prefix, config))
-            .route(&format!("{prefix}/openapi.json"), web::get().to(openapi_json))
+            .route(
+                &format!("{prefix}/openapi.json"),
+                web::get().to(openapi_json),
+            )
             .service(Scalar::with_url(format!("{prefix}/docs"), openapi_document))
             .configure(routes.clone())
             .default_service(web::to(crate::http::not_found))
@@ -98,7 +103,15 @@ pub fn serve(
     let handle = server.handle();
     let server_task = tokio::spawn(server);
     tracing::info!(role = role.as_str(), port, "role listening");
-    Ok(RunningRole { role, port, registry: health.registry, customer_directory: None, server: handle, server_task, stop_actions })
+    Ok(RunningRole {
+        role,
+        port,
+        registry: health.registry,
+        customer_directory: None,
+        server: handle,
+        server_task,
+        stop_actions,
+    })
 }
 
 async fn openapi_json(document: web::Data<OpenApiDocument>) -> web::Json<OpenApiDocument> {
@@ -115,6 +128,10 @@ impl crate::http::health::ReadinessCheck for BusReadiness {
     }
 
     async fn check(&self) -> Result<(), String> {
-        if self.0.is_connected() { Ok(()) } else { Err("broker connection is closed".to_owned()) }
+        if self.0.is_connected() {
+            Ok(())
+        } else {
+            Err("broker connection is closed".to_owned())
+        }
     }
 }

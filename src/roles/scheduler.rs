@@ -15,19 +15,27 @@ use crate::http::health::HealthState;
 use crate::roles::{RoleContext, RunningRole, serve};
 
 #[derive(OpenApi)]
-#[openapi(info(title = "Astro Bookings scheduler", description = "Health of the scheduler role."))]
+#[openapi(info(
+    title = "Astro Bookings scheduler",
+    description = "Health of the scheduler role."
+))]
 struct SchedulerApi;
 
 /// Starts the audit-log actor of `service` under its supervisor; shared by every role.
-pub fn start_audit_log(service: &'static str, context: &RoleContext, registry: &ActorRegistry) -> AuditLog {
+pub fn start_audit_log(
+    service: &'static str,
+    context: &RoleContext,
+    registry: &ActorRegistry,
+) -> AuditLog {
     let slot = AddressSlot::<AuditLogActor>::default();
     let factory_slot = slot.clone();
     let bus = context.bus.clone();
     let child_registry = registry.clone();
-    let supervisor = Supervisor::new(format!("{service}-audit-supervisor"), registry.clone()).with_child(ActorChild::new(
-        format!("{service}-audit-log"),
-        move || factory_slot.set(AuditLogActor::new(service, bus.clone(), child_registry.clone()).start()),
-    ));
+    let supervisor = Supervisor::new(format!("{service}-audit-supervisor"), registry.clone())
+        .with_child(ActorChild::new(format!("{service}-audit-log"), move || {
+            factory_slot
+                .set(AuditLogActor::new(service, bus.clone(), child_registry.clone()).start())
+        }));
     supervisor.start();
     AuditLog::new(service, slot)
 }
@@ -46,8 +54,17 @@ pub fn flush_audit_log(audit: AuditLog) -> crate::roles::StopAction {
 pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Result<RunningRole> {
     let registry = ActorRegistry::default();
     let audit = start_audit_log("scheduler", context, &registry);
-    audit.info("role.started", Default::default(), "scheduler role started", serde_json::json!({}));
-    let health = HealthState { role: "scheduler", registry, checks: Arc::new(Vec::new()) };
+    audit.info(
+        "role.started",
+        Default::default(),
+        "scheduler role started",
+        serde_json::json!({}),
+    );
+    let health = HealthState {
+        role: "scheduler",
+        registry,
+        checks: Arc::new(Vec::new()),
+    };
     let running = serve(
         Role::Scheduler,
         context,

@@ -14,7 +14,9 @@ use crate::actors::health::ActorRegistry;
 use crate::actors::mailer::{MAILER_QUEUE, MailerHandler};
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
 use crate::actors::sync::outbox_relay::Flush;
-use crate::actors::sync::system::{AUDIT_LOG_QUEUE, AuditLogWriter, SYNC_JOBS_QUEUE, SyncJobRecorder, UserOutbox};
+use crate::actors::sync::system::{
+    AUDIT_LOG_QUEUE, AuditLogWriter, SYNC_JOBS_QUEUE, SyncJobRecorder, UserOutbox,
+};
 use crate::actors::sync::{EventConsumer, EventHandler, OutboxRelay};
 use crate::config::{Role, Settings};
 use crate::domain::user::{Email, Password, PersonName, UserRole};
@@ -37,13 +39,34 @@ use crate::storage::smtp::Mailer;
 )]
 struct SystemApi;
 
-fn consumer(name: &'static str, bus: Bus, queue: &'static QueueSpec, handler: Arc<dyn EventHandler>, registry: ActorRegistry) -> ActorChild<EventConsumer> {
-    ActorChild::new(name, move || EventConsumer::new(name, bus.clone(), queue, Arc::clone(&handler), registry.clone(), "system").start())
+fn consumer(
+    name: &'static str,
+    bus: Bus,
+    queue: &'static QueueSpec,
+    handler: Arc<dyn EventHandler>,
+    registry: ActorRegistry,
+) -> ActorChild<EventConsumer> {
+    ActorChild::new(name, move || {
+        EventConsumer::new(
+            name,
+            bus.clone(),
+            queue,
+            Arc::clone(&handler),
+            registry.clone(),
+            "system",
+        )
+        .start()
+    })
 }
 
 pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Result<RunningRole> {
     let settings = &context.settings;
-    let database = crate::storage::mongo::connect(&settings.system_mongo_url, &settings.system_mongo_db, "system-api").await?;
+    let database = crate::storage::mongo::connect(
+        &settings.system_mongo_url,
+        &settings.system_mongo_db,
+        "system-api",
+    )
+    .await?;
     let store = SystemStore::new(&database);
     store.create_indexes().await?;
     let mailer = Mailer::new(settings)?;
@@ -59,26 +82,63 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         let bus = context.bus.clone();
         Supervisor::new("system-sync-supervisor", registry.clone())
             .with_child(ActorChild::new("system-user-outbox", move || {
-                let outbox = Arc::new(UserOutbox { store: relay_store.clone() });
-                relay_slot.set(OutboxRelay::new("system-user-outbox", outbox, relay_bus.clone(), relay_registry.clone()).start())
+                let outbox = Arc::new(UserOutbox {
+                    store: relay_store.clone(),
+                });
+                relay_slot.set(
+                    OutboxRelay::new(
+                        "system-user-outbox",
+                        outbox,
+                        relay_bus.clone(),
+                        relay_registry.clone(),
+                    )
+                    .start(),
+                )
             }))
-            .with_child(consumer("system-audit-log-writer", bus.clone(), &AUDIT_LOG_QUEUE, Arc::new(AuditLogWriter { store: store.clone() }), registry.clone()))
-            .with_child(consumer("system-sync-job-recorder", bus.clone(), &SYNC_JOBS_QUEUE, Arc::new(SyncJobRecorder { store: store.clone() }), registry.clone()))
+            .with_child(consumer(
+                "system-audit-log-writer",
+                bus.clone(),
+                &AUDIT_LOG_QUEUE,
+                Arc::new(AuditLogWriter {
+                    store: store.clone(),
+                }),
+                registry.clone(),
+            ))
+            .with_child(consumer(
+                "system-sync-job-recorder",
+                bus.clone(),
+                &SYNC_JOBS_QUEUE,
+                Arc::new(SyncJobRecorder {
+                    store: store.clone(),
+                }),
+                registry.clone(),
+            ))
             .with_child(consumer(
                 "system-mailer",
                 bus,
                 &MAILER_QUEUE,
-                Arc::new(MailerHandler { store: store.clone(), mailer, public_base_url: settings.public_base_url.clone() }),
+                Arc::new(MailerHandler {
+                    store: store.clone(),
+                    mailer,
+                    public_base_url: settings.public_base_url.clone(),
+                }),
                 registry.clone(),
             ))
             .start();
     }
 
     let checks: Vec<Arc<dyn ReadinessCheck>> = vec![
-        Arc::new(MongoReadiness { name: "system_db", database }),
+        Arc::new(MongoReadiness {
+            name: "system_db",
+            database,
+        }),
         Arc::new(BusReadiness(context.bus.clone())),
     ];
-    let health = HealthState { role: "system", registry, checks: Arc::new(checks) };
+    let health = HealthState {
+        role: "system",
+        registry,
+        checks: Arc::new(checks),
+    };
     let state = web::Data::new(SystemState {
         store,
         tokens: context.token_keys.clone(),
@@ -112,13 +172,19 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
 /// Creates the first IT employee from `ASTRO_SEED_IT_*`, once; running it again changes nothing.
 /// The account reaches the operations DB through the outbox when the system role runs.
 pub async fn seed_it_employee(settings: &Settings) -> anyhow::Result<()> {
-    let (Some(email), Some(password)) = (&settings.seed_it_email, &settings.seed_it_password) else {
+    let (Some(email), Some(password)) = (&settings.seed_it_email, &settings.seed_it_password)
+    else {
         anyhow::bail!("set ASTRO_SEED_IT_EMAIL and ASTRO_SEED_IT_PASSWORD to seed the IT employee");
     };
     let email = Email::parse(email)?;
     let password = Password::parse(password.expose())?;
     let name = PersonName::parse(&settings.seed_it_name)?;
-    let database = crate::storage::mongo::connect(&settings.system_mongo_url, &settings.system_mongo_db, "seed").await?;
+    let database = crate::storage::mongo::connect(
+        &settings.system_mongo_url,
+        &settings.system_mongo_db,
+        "seed",
+    )
+    .await?;
     let store = SystemStore::new(&database);
     if store.user_by_email(email.as_str()).await?.is_some() {
         tracing::info!(email = email.as_str(), "IT employee already exists");

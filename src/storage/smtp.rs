@@ -24,15 +24,25 @@ pub enum MailError {
 impl Mailer {
     pub fn new(settings: &Settings) -> Result<Self, MailError> {
         // The local catcher speaks plain SMTP on loopback; a production relay would add TLS here.
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.smtp_host)
-            .port(settings.smtp_port)
-            .timeout(Some(std::time::Duration::from_secs(10)))
-            .build();
-        Ok(Self { transport, from: settings.mail_from.parse()? })
+        let transport =
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.smtp_host)
+                .port(settings.smtp_port)
+                .timeout(Some(std::time::Duration::from_secs(10)))
+                .build();
+        Ok(Self {
+            transport,
+            from: settings.mail_from.parse()?,
+        })
     }
 
     #[tracing::instrument(skip_all, fields(to = %to_email))]
-    pub async fn send(&self, to_name: &str, to_email: &str, subject: &str, body: &str) -> Result<(), MailError> {
+    pub async fn send(
+        &self,
+        to_name: &str,
+        to_email: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<(), MailError> {
         let to = Mailbox::new(Some(to_name.to_owned()), to_email.parse()?);
         let message = Message::builder()
             .from(self.from.clone())

@@ -15,12 +15,22 @@ async fn travelers(app: &TestApp, count: usize) -> Vec<SignedIn> {
 
 /// Every traveller books 1–4 seats at once; returns (status, body) per request.
 async fn storm(app: &TestApp, launch_id: &str, travelers: &[SignedIn]) -> Vec<(StatusCode, Value)> {
-    join_all(travelers.iter().enumerate().map(|(index, traveler)| async move {
-        let seats = index % 4 + 1;
-        let response = app.book(traveler, launch_id, seats, &format!("storm-{index}")).await;
-        let status = response.status();
-        (status, response.json::<Value>().await.unwrap_or(Value::Null))
-    }))
+    join_all(
+        travelers
+            .iter()
+            .enumerate()
+            .map(|(index, traveler)| async move {
+                let seats = index % 4 + 1;
+                let response = app
+                    .book(traveler, launch_id, seats, &format!("storm-{index}"))
+                    .await;
+                let status = response.status();
+                (
+                    status,
+                    response.json::<Value>().await.unwrap_or(Value::Null),
+                )
+            }),
+    )
     .await
 }
 
@@ -31,7 +41,16 @@ async fn anonymous_visitors_see_free_seats_and_a_booking_takes_them() {
     let launch_id = launch["id"].as_str().unwrap();
     assert_eq!(launch["free_seats"], 6);
 
-    let by_slug = app.get(format!("{}/api/customer/launches/{}", app.customer_url, launch["slug"].as_str().unwrap()), None).await;
+    let by_slug = app
+        .get(
+            format!(
+                "{}/api/customer/launches/{}",
+                app.customer_url,
+                launch["slug"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
     assert_eq!(by_slug.status(), StatusCode::OK);
 
     let traveler = app.register_traveler().await;
@@ -43,9 +62,20 @@ async fn anonymous_visitors_see_free_seats_and_a_booking_takes_them() {
     assert_eq!(booking["seat_numbers"], json!([1, 2]));
 
     let listed = app.wait_for_public_launch(launch_id).await;
-    assert_eq!(listed["free_seats"], 4, "free seats come from memory right after the booking");
+    assert_eq!(
+        listed["free_seats"], 4,
+        "free seats come from memory right after the booking"
+    );
 
-    let mine: Value = app.get(format!("{}/api/customer/bookings", app.customer_url), Some(&traveler.token)).await.json().await.unwrap();
+    let mine: Value = app
+        .get(
+            format!("{}/api/customer/bookings", app.customer_url),
+            Some(&traveler.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine["items"][0]["id"], booking["id"]);
 
     let again = app.book(&traveler, launch_id, 1, "second").await;
@@ -68,8 +98,14 @@ async fn a_storm_of_bookings_sells_exactly_the_capacity() {
         match *status {
             StatusCode::CREATED => sold += body["seats"].as_u64().unwrap(),
             StatusCode::CONFLICT => {
-                assert!(["not_enough_seats", "sold_out"].contains(&body["code"].as_str().unwrap()), "{body}");
-                assert!(body["free_seats"].as_u64().is_some(), "a refusal says how many seats are free: {body}");
+                assert!(
+                    ["not_enough_seats", "sold_out"].contains(&body["code"].as_str().unwrap()),
+                    "{body}"
+                );
+                assert!(
+                    body["free_seats"].as_u64().is_some(),
+                    "a refusal says how many seats are free: {body}"
+                );
             }
             other => panic!("unexpected status {other}: {body}"),
         }
@@ -78,13 +114,27 @@ async fn a_storm_of_bookings_sells_exactly_the_capacity() {
     let mut stored = 0;
     for (traveler, (status, body)) in crowd.iter().zip(&outcomes) {
         if *status == StatusCode::CREATED {
-            let mine: Value = app.get(format!("{}/api/customer/bookings", app.customer_url), Some(&traveler.token)).await.json().await.unwrap();
+            let mine: Value = app
+                .get(
+                    format!("{}/api/customer/bookings", app.customer_url),
+                    Some(&traveler.token),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
             assert_eq!(mine["items"][0]["id"], body["id"], "every 201 is stored");
             stored += mine["items"][0]["seats"].as_u64().unwrap();
         }
     }
     assert_eq!(stored, u64::from(capacity));
-    assert!(app.public_launches().await.iter().all(|listed| listed["id"] != launch_id), "sold out: no longer listed");
+    assert!(
+        app.public_launches()
+            .await
+            .iter()
+            .all(|listed| listed["id"] != launch_id),
+        "sold out: no longer listed"
+    );
     app.stop().await;
 }
 
@@ -100,12 +150,18 @@ async fn a_replayed_request_returns_the_original_booking() {
     let mut created = 0;
     for response in replays {
         let status = response.status();
-        assert!(status == StatusCode::CREATED || status == StatusCode::OK, "status {status}");
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::OK,
+            "status {status}"
+        );
         created += usize::from(status == StatusCode::CREATED);
         ids.push(response.json::<Value>().await.unwrap()["id"].clone());
     }
     assert_eq!(created, 1, "exactly one request created the booking");
-    assert!(ids.windows(2).all(|pair| pair[0] == pair[1]), "every replay answers the same booking");
+    assert!(
+        ids.windows(2).all(|pair| pair[0] == pair[1]),
+        "every replay answers the same booking"
+    );
     let listed = app.wait_for_public_launch(launch_id).await;
     assert_eq!(listed["free_seats"], 5, "seats taken once");
     app.stop().await;
@@ -117,13 +173,28 @@ async fn a_panicking_launch_actor_is_restarted_and_loses_nothing() {
     let launch = app.bookable_launch(5).await;
     let launch_id = launch["id"].as_str().unwrap().to_owned();
     let traveler = app.register_traveler().await;
-    assert_eq!(app.book(&traveler, &launch_id, 2, "before").await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.book(&traveler, &launch_id, 2, "before").await.status(),
+        StatusCode::CREATED
+    );
 
     app.customer_directory().inject_panic(&launch_id);
 
     let actors = eventually(Duration::from_secs(10), "restart recorded", || async {
-        let body: Value = app.get(format!("{}/api/customer/health/actors", app.customer_url), None).await.json().await.ok()?;
-        let actor = body["actors"].as_array()?.iter().find(|actor| actor["name"] == format!("launch-{launch_id}"))?.clone();
+        let body: Value = app
+            .get(
+                format!("{}/api/customer/health/actors", app.customer_url),
+                None,
+            )
+            .await
+            .json()
+            .await
+            .ok()?;
+        let actor = body["actors"]
+            .as_array()?
+            .iter()
+            .find(|actor| actor["name"] == format!("launch-{launch_id}"))?
+            .clone();
         (actor["panics"].as_u64() >= Some(1) && actor["state"] == "running").then_some(actor)
     })
     .await;
@@ -131,11 +202,20 @@ async fn a_panicking_launch_actor_is_restarted_and_loses_nothing() {
 
     let other = app.register_traveler().await;
     let response = app.book(&other, &launch_id, 3, "after").await;
-    assert_eq!(response.status(), StatusCode::CREATED, "the rebuilt actor knows the 2 seats sold before");
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "the rebuilt actor knows the 2 seats sold before"
+    );
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["seat_numbers"], json!([3, 4, 5]));
     let third = app.register_traveler().await;
-    assert_problem(app.book(&third, &launch_id, 1, "too-late").await, StatusCode::CONFLICT, "sold_out").await;
+    assert_problem(
+        app.book(&third, &launch_id, 1, "too-late").await,
+        StatusCode::CONFLICT,
+        "sold_out",
+    )
+    .await;
     app.stop().await;
 }
 
@@ -147,7 +227,13 @@ async fn a_full_mailbox_answers_503_with_retry_after() {
     let crowd = travelers(&app, 20).await;
 
     let keys: Vec<String> = (0..crowd.len()).map(|index| format!("k{index}")).collect();
-    let responses = join_all(crowd.iter().zip(&keys).map(|(traveler, key)| app.book(traveler, launch_id, 1, key))).await;
+    let responses = join_all(
+        crowd
+            .iter()
+            .zip(&keys)
+            .map(|(traveler, key)| app.book(traveler, launch_id, 1, key)),
+    )
+    .await;
     let mut busy = 0;
     for response in responses {
         match response.status() {
@@ -160,7 +246,10 @@ async fn a_full_mailbox_answers_503_with_retry_after() {
             other => panic!("unexpected {other}"),
         }
     }
-    assert!(busy > 0, "with room for one waiting caller, a burst of 20 meets back-pressure");
+    assert!(
+        busy > 0,
+        "with room for one waiting caller, a burst of 20 meets back-pressure"
+    );
     app.stop().await;
 }
 
@@ -172,22 +261,55 @@ async fn bad_booking_requests_get_json_problems() {
     let traveler = app.register_traveler().await;
     let url = format!("{}/api/customer/bookings", app.customer_url);
 
-    let no_token = app.client.post(&url).header("Idempotency-Key", "x").json(&json!({})).send().await.unwrap();
+    let no_token = app
+        .client
+        .post(&url)
+        .header("Idempotency-Key", "x")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_problem(no_token, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 
     let agency = app.create_agency().await;
-    assert_problem(app.book(&agency, launch_id, 1, "agency").await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_problem(
+        app.book(&agency, launch_id, 1, "agency").await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
 
-    let malformed = app.client.post(&url).bearer_auth(&traveler.token).header("Idempotency-Key", "m")
-        .header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let malformed = app
+        .client
+        .post(&url)
+        .bearer_auth(&traveler.token)
+        .header("Idempotency-Key", "m")
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_problem(malformed, StatusCode::BAD_REQUEST, "bad_request").await;
 
-    let missing_field = app.client.post(&url).bearer_auth(&traveler.token).header("Idempotency-Key", "f")
-        .json(&json!({"launch_id": launch_id})).send().await.unwrap();
+    let missing_field = app
+        .client
+        .post(&url)
+        .bearer_auth(&traveler.token)
+        .header("Idempotency-Key", "f")
+        .json(&json!({"launch_id": launch_id}))
+        .send()
+        .await
+        .unwrap();
     assert_problem(missing_field, StatusCode::BAD_REQUEST, "bad_request").await;
 
-    let no_key = app.client.post(&url).bearer_auth(&traveler.token)
-        .json(&json!({"launch_id": launch_id, "passengers": []})).send().await.unwrap();
+    let no_key = app
+        .client
+        .post(&url)
+        .bearer_auth(&traveler.token)
+        .json(&json!({"launch_id": launch_id, "passengers": []}))
+        .send()
+        .await
+        .unwrap();
     assert_problem(no_key, StatusCode::BAD_REQUEST, "validation_failed").await;
 
     let child = app.client.post(&url).bearer_auth(&traveler.token).header("Idempotency-Key", "c")
@@ -198,14 +320,34 @@ async fn bad_booking_requests_get_json_problems() {
     let too_many = app.book(&traveler, launch_id, 5, "five").await;
     assert_problem(too_many, StatusCode::BAD_REQUEST, "validation_failed").await;
 
-    let unknown = app.book(&traveler, &uuid::Uuid::new_v4().to_string(), 1, "u").await;
+    let unknown = app
+        .book(&traveler, &uuid::Uuid::new_v4().to_string(), 1, "u")
+        .await;
     assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
 
-    let bad_filter = app.get(format!("{}/api/customer/launches?destination=venus", app.customer_url), None).await;
+    let bad_filter = app
+        .get(
+            format!(
+                "{}/api/customer/launches?destination=venus",
+                app.customer_url
+            ),
+            None,
+        )
+        .await;
     assert_problem(bad_filter, StatusCode::BAD_REQUEST, "validation_failed").await;
-    let bad_date = app.get(format!("{}/api/customer/launches?from=yesterday", app.customer_url), None).await;
+    let bad_date = app
+        .get(
+            format!("{}/api/customer/launches?from=yesterday", app.customer_url),
+            None,
+        )
+        .await;
     assert_problem(bad_date, StatusCode::BAD_REQUEST, "bad_request").await;
-    let unknown_slug = app.get(format!("{}/api/customer/launches/no-such-launch", app.customer_url), None).await;
+    let unknown_slug = app
+        .get(
+            format!("{}/api/customer/launches/no-such-launch", app.customer_url),
+            None,
+        )
+        .await;
     assert_problem(unknown_slug, StatusCode::NOT_FOUND, "not_found").await;
     app.stop().await;
 }
@@ -217,10 +359,26 @@ async fn two_processes_owning_the_same_launch_never_oversell() {
     let launch = app.bookable_launch(capacity).await;
     let launch_id = launch["id"].as_str().unwrap();
     let second = app.second_customer_process().await;
-    eventually(Duration::from_secs(10), "second process knows the launch", || async {
-        let body: Value = app.client.get(format!("{second}/api/customer/launches")).send().await.ok()?.json().await.ok()?;
-        body["items"].as_array()?.iter().any(|listed| listed["id"] == launch_id).then_some(())
-    })
+    eventually(
+        Duration::from_secs(10),
+        "second process knows the launch",
+        || async {
+            let body: Value = app
+                .client
+                .get(format!("{second}/api/customer/launches"))
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            body["items"]
+                .as_array()?
+                .iter()
+                .any(|listed| listed["id"] == launch_id)
+                .then_some(())
+        },
+    )
     .await;
 
     let crowd = travelers(&app, 24).await;
@@ -251,7 +409,12 @@ async fn two_processes_owning_the_same_launch_never_oversell() {
         .sum();
     for (status, body) in &outcomes {
         assert!(
-            [StatusCode::CREATED, StatusCode::CONFLICT, StatusCode::SERVICE_UNAVAILABLE].contains(status),
+            [
+                StatusCode::CREATED,
+                StatusCode::CONFLICT,
+                StatusCode::SERVICE_UNAVAILABLE
+            ]
+            .contains(status),
             "unexpected {status}: {body}"
         );
     }
@@ -259,26 +422,51 @@ async fn two_processes_owning_the_same_launch_never_oversell() {
     let mut seats: Vec<u64> = outcomes
         .iter()
         .filter(|(status, _)| *status == StatusCode::CREATED)
-        .flat_map(|(_, body)| body["seat_numbers"].as_array().unwrap().iter().map(|seat| seat.as_u64().unwrap()).collect::<Vec<_>>())
+        .flat_map(|(_, body)| {
+            body["seat_numbers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|seat| seat.as_u64().unwrap())
+                .collect::<Vec<_>>()
+        })
         .collect();
     let before = seats.len();
     seats.sort_unstable();
     seats.dedup();
     assert_eq!(seats.len(), before, "no seat number was sold twice");
-    eventually(Duration::from_secs(5), "both processes agree on free seats", || async {
-        let free = |base: String| {
-            let client = app.client.clone();
-            let launch_id = launch_id.to_owned();
-            async move {
-                let body: Value = client.get(format!("{base}/api/customer/launches")).send().await.ok()?.json().await.ok()?;
-                Some(
-                    body["items"].as_array()?.iter().find(|listed| listed["id"] == launch_id).map_or(0, |listed| listed["free_seats"].as_u64().unwrap_or(0)),
-                )
-            }
-        };
-        let (first_free, second_free) = (free(app.customer_url.clone()).await?, free(second.clone()).await?);
-        (first_free == second_free && first_free == u64::from(capacity) - sold).then_some(())
-    })
+    eventually(
+        Duration::from_secs(5),
+        "both processes agree on free seats",
+        || async {
+            let free = |base: String| {
+                let client = app.client.clone();
+                let launch_id = launch_id.to_owned();
+                async move {
+                    let body: Value = client
+                        .get(format!("{base}/api/customer/launches"))
+                        .send()
+                        .await
+                        .ok()?
+                        .json()
+                        .await
+                        .ok()?;
+                    Some(
+                        body["items"]
+                            .as_array()?
+                            .iter()
+                            .find(|listed| listed["id"] == launch_id)
+                            .map_or(0, |listed| listed["free_seats"].as_u64().unwrap_or(0)),
+                    )
+                }
+            };
+            let (first_free, second_free) = (
+                free(app.customer_url.clone()).await?,
+                free(second.clone()).await?,
+            );
+            (first_free == second_free && first_free == u64::from(capacity) - sold).then_some(())
+        },
+    )
     .await;
     app.stop().await;
 }

@@ -35,10 +35,18 @@ pub async fn test_settings(overrides: &[(&str, &str)]) -> Settings {
         "ASTRO_PG_ADMIN_URL",
         "postgres://astro:astro@127.0.0.1:5433/postgres?sslmode=disable",
     );
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("postgres admin connection");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}"))).execute(&mut admin).await.expect("create test database");
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("postgres admin connection");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
     let database_url = admin_url.replace("/postgres?", &format!("/{database}?"));
-    let overrides: Vec<(String, String)> = overrides.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let overrides: Vec<(String, String)> = overrides
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     let mut values: Vec<(String, String)> = vec![
         ("ASTRO_ROLES".into(), "all".into()),
         ("ASTRO_CUSTOMER_PORT".into(), "0".into()),
@@ -48,7 +56,10 @@ pub async fn test_settings(overrides: &[(&str, &str)]) -> Settings {
         ("ASTRO_HTTP_WORKERS".into(), "1".into()),
         ("ASTRO_DATABASE_URL".into(), database_url),
         ("ASTRO_DATABASE_MAX_CONNECTIONS".into(), "5".into()),
-        ("ASTRO_CUSTOMER_MONGO_DB".into(), format!("t{short}_customer")),
+        (
+            "ASTRO_CUSTOMER_MONGO_DB".into(),
+            format!("t{short}_customer"),
+        ),
         ("ASTRO_SYSTEM_MONGO_DB".into(), format!("t{short}_system")),
         ("ASTRO_AMQP_NAMESPACE".into(), format!("test-{short}")),
         ("ASTRO_TOKEN_SECRET".into(), format!("secret-{unique}")),
@@ -78,10 +89,17 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         astro_bookings::telemetry::init("info");
     }
     let settings = test_settings(overrides).await;
-    astro_bookings::roles::system_api::seed_it_employee(&settings).await.expect("seed IT employee");
-    let application = Application::start(settings.clone()).await.expect("application starts");
+    astro_bookings::roles::system_api::seed_it_employee(&settings)
+        .await
+        .expect("seed IT employee");
+    let application = Application::start(settings.clone())
+        .await
+        .expect("application starts");
     let url = |role: Role| {
-        application.port(role).map(|port| format!("http://127.0.0.1:{port}")).unwrap_or_default()
+        application
+            .port(role)
+            .map(|port| format!("http://127.0.0.1:{port}"))
+            .unwrap_or_default()
     };
     let app = TestApp {
         customer_url: url(Role::Customer),
@@ -90,7 +108,10 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         scheduler_url: url(Role::Scheduler),
         application: Some(application),
         settings,
-        client: Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
+        client: Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap(),
     };
     app.wait_until_ready().await;
     app
@@ -107,7 +128,10 @@ where
         if let Some(value) = check().await {
             return value;
         }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -123,7 +147,12 @@ pub struct SignedIn {
 
 impl TestApp {
     pub async fn wait_until_ready(&self) {
-        for base in [&self.customer_url, &self.admin_url, &self.system_url, &self.scheduler_url] {
+        for base in [
+            &self.customer_url,
+            &self.admin_url,
+            &self.system_url,
+            &self.scheduler_url,
+        ] {
             if base.is_empty() {
                 continue;
             }
@@ -231,7 +260,12 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    pub async fn schedule_launch(&self, agency: &SignedIn, rocket_id: &str, price_per_seat_cents: i64) -> Value {
+    pub async fn schedule_launch(
+        &self,
+        agency: &SignedIn,
+        rocket_id: &str,
+        price_per_seat_cents: i64,
+    ) -> Value {
         let launch_at = (chrono::Utc::now() + chrono::Duration::days(500)).to_rfc3339();
         let response = self
             .post_json(
@@ -256,26 +290,43 @@ impl TestApp {
     pub async fn bookable_launch(&self, capacity: u32) -> Value {
         let agency = self.create_agency().await;
         let rocket = self.create_rocket(&agency, capacity).await;
-        let launch = self.schedule_launch(&agency, rocket["id"].as_str().unwrap(), 100_000).await;
+        let launch = self
+            .schedule_launch(&agency, rocket["id"].as_str().unwrap(), 100_000)
+            .await;
         let launch_id = launch["id"].as_str().unwrap().to_owned();
         self.wait_for_public_launch(&launch_id).await
     }
 
     pub async fn public_launches(&self) -> Vec<Value> {
-        let response = self.get(format!("{}/api/customer/launches", self.customer_url), None).await;
+        let response = self
+            .get(format!("{}/api/customer/launches", self.customer_url), None)
+            .await;
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.unwrap();
         body["items"].as_array().cloned().unwrap_or_default()
     }
 
     pub async fn wait_for_public_launch(&self, launch_id: &str) -> Value {
-        eventually(Duration::from_secs(15), "launch on the customer API", || async {
-            self.public_launches().await.into_iter().find(|launch| launch["id"] == launch_id)
-        })
+        eventually(
+            Duration::from_secs(15),
+            "launch on the customer API",
+            || async {
+                self.public_launches()
+                    .await
+                    .into_iter()
+                    .find(|launch| launch["id"] == launch_id)
+            },
+        )
         .await
     }
 
-    pub async fn book(&self, traveler: &SignedIn, launch_id: &str, seats: usize, idempotency_key: &str) -> Response {
+    pub async fn book(
+        &self,
+        traveler: &SignedIn,
+        launch_id: &str,
+        seats: usize,
+        idempotency_key: &str,
+    ) -> Response {
         let passengers: Vec<Value> = (0..seats)
             .map(|index| json!({"name": format!("Passenger {index}"), "email": format!("p{index}@astro.test"), "phone": "+1 555 0100", "age": 30}))
             .collect();
@@ -296,7 +347,11 @@ pub async fn assert_problem(response: Response, status: StatusCode, code: &str) 
     let request_id_header = response.headers().get("x-request-id").cloned();
     let body: Value = response.json().await.expect("problem body is JSON");
     assert_eq!(body["code"], code, "body: {body}");
-    assert!(body["message"].as_str().is_some_and(|message| !message.is_empty()));
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|message| !message.is_empty())
+    );
     let request_id = body["request_id"].as_str().expect("request_id");
     assert_eq!(request_id_header.unwrap().to_str().unwrap(), request_id);
     body
@@ -304,7 +359,10 @@ pub async fn assert_problem(response: Response, status: StatusCode, code: &str) 
 
 impl TestApp {
     pub fn customer_directory(&self) -> astro_bookings::actors::launch::LaunchDirectory {
-        self.application.as_ref().and_then(Application::customer_directory).expect("customer role runs in this app")
+        self.application
+            .as_ref()
+            .and_then(Application::customer_directory)
+            .expect("customer role runs in this app")
     }
 
     /// Starts another customer-API process (in this test process) on the same stores and broker
@@ -313,7 +371,9 @@ impl TestApp {
         let mut settings = self.settings.clone();
         settings.roles = vec![Role::Customer];
         settings.customer_port = 0;
-        let second = Application::start(settings).await.expect("second customer process");
+        let second = Application::start(settings)
+            .await
+            .expect("second customer process");
         let url = format!("http://127.0.0.1:{}", second.port(Role::Customer).unwrap());
         // Lives until the test process ends, like a process nobody stopped.
         std::mem::forget(second);

@@ -1,6 +1,11 @@
 //! One integration-test binary: every test starts the whole application in-process against the
 //! real servers (PostgreSQL, FerretDB, RabbitMQ, the SMTP catcher) with fresh databases.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod admin;
 mod customer;

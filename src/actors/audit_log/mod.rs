@@ -4,7 +4,10 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use actix::{Actor, ActorFutureExt, Addr, AsyncContext, Context, Handler, Message, ResponseActFuture, WrapFuture};
+use actix::{
+    Actor, ActorFutureExt, Addr, AsyncContext, Context, Handler, Message, ResponseActFuture,
+    WrapFuture,
+};
 use chrono::Utc;
 
 use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
@@ -39,20 +42,48 @@ pub struct Subject<'a> {
 
 impl AuditLog {
     pub fn new(service: &'static str, slot: AddressSlot<AuditLogActor>) -> Self {
-        Self { service, slot: Some(slot) }
+        Self {
+            service,
+            slot: Some(slot),
+        }
     }
 
     /// Records nothing (stdout only); for tools such as the seed command.
     pub fn stdout_only(service: &'static str) -> Self {
-        Self { service, slot: None }
+        Self {
+            service,
+            slot: None,
+        }
     }
 
-    pub fn record(&self, level: LogLevel, event: &str, subject: Subject<'_>, message: impl Into<String>, data: serde_json::Value) {
+    pub fn record(
+        &self,
+        level: LogLevel,
+        event: &str,
+        subject: Subject<'_>,
+        message: impl Into<String>,
+        data: serde_json::Value,
+    ) {
         let message = message.into();
         match level {
-            LogLevel::Error => tracing::error!(service = self.service, event, entity_id = subject.entity_id, "{message}"),
-            LogLevel::Warning => tracing::warn!(service = self.service, event, entity_id = subject.entity_id, "{message}"),
-            LogLevel::Info => tracing::info!(service = self.service, event, entity_id = subject.entity_id, "{message}"),
+            LogLevel::Error => tracing::error!(
+                service = self.service,
+                event,
+                entity_id = subject.entity_id,
+                "{message}"
+            ),
+            LogLevel::Warning => tracing::warn!(
+                service = self.service,
+                event,
+                entity_id = subject.entity_id,
+                "{message}"
+            ),
+            LogLevel::Info => tracing::info!(
+                service = self.service,
+                event,
+                entity_id = subject.entity_id,
+                "{message}"
+            ),
         }
         let entry = LogRecorded {
             time: Utc::now(),
@@ -72,15 +103,33 @@ impl AuditLog {
         }
     }
 
-    pub fn info(&self, event: &str, subject: Subject<'_>, message: impl Into<String>, data: serde_json::Value) {
+    pub fn info(
+        &self,
+        event: &str,
+        subject: Subject<'_>,
+        message: impl Into<String>,
+        data: serde_json::Value,
+    ) {
         self.record(LogLevel::Info, event, subject, message, data);
     }
 
-    pub fn warning(&self, event: &str, subject: Subject<'_>, message: impl Into<String>, data: serde_json::Value) {
+    pub fn warning(
+        &self,
+        event: &str,
+        subject: Subject<'_>,
+        message: impl Into<String>,
+        data: serde_json::Value,
+    ) {
         self.record(LogLevel::Warning, event, subject, message, data);
     }
 
-    pub fn error(&self, event: &str, subject: Subject<'_>, message: impl Into<String>, data: serde_json::Value) {
+    pub fn error(
+        &self,
+        event: &str,
+        subject: Subject<'_>,
+        message: impl Into<String>,
+        data: serde_json::Value,
+    ) {
         self.record(LogLevel::Error, event, subject, message, data);
     }
 
@@ -100,7 +149,14 @@ pub struct AuditLogActor {
 
 impl AuditLogActor {
     pub fn new(service: &'static str, bus: Bus, registry: ActorRegistry) -> Self {
-        Self { name: format!("{service}-audit-log"), service, bus, registry, buffer: VecDeque::new(), sending: false }
+        Self {
+            name: format!("{service}-audit-log"),
+            service,
+            bus,
+            registry,
+            buffer: VecDeque::new(),
+            sending: false,
+        }
     }
 
     fn send_buffered(&mut self, ctx: &mut Context<Self>) {
@@ -135,8 +191,14 @@ impl AuditLogActor {
 async fn publish_entries(bus: &Bus, service: &str, batch: Vec<LogRecorded>) -> Vec<LogRecorded> {
     let mut remaining = batch.into_iter();
     while let Some(entry) = remaining.next() {
-        let origin = Origin { service: service.to_owned(), user_id: entry.user_id.clone(), action: entry.event.clone() };
-        let Ok(data) = serde_json::to_value(&entry) else { continue };
+        let origin = Origin {
+            service: service.to_owned(),
+            user_id: entry.user_id.clone(),
+            action: entry.event.clone(),
+        };
+        let Ok(data) = serde_json::to_value(&entry) else {
+            continue;
+        };
         let envelope = EventEnvelope::new(LOG_RECORDED, origin, entry.request_id.clone(), data);
         if let Err(error) = bus.publish(&envelope).await {
             tracing::warn!(error = %error, "could not ship log entry; keeping it");
@@ -154,7 +216,9 @@ impl Actor for AuditLogActor {
     fn started(&mut self, ctx: &mut Self::Context) {
         self.registry.register(&self.name, "audit-supervisor");
         self.registry.set_state(&self.name, ActorState::Running);
-        ctx.run_interval(HEARTBEAT_INTERVAL, |actor, _| actor.registry.heartbeat(&actor.name));
+        ctx.run_interval(HEARTBEAT_INTERVAL, |actor, _| {
+            actor.registry.heartbeat(&actor.name)
+        });
         ctx.run_interval(FLUSH_INTERVAL, |actor, ctx| actor.send_buffered(ctx));
     }
 }
@@ -181,12 +245,14 @@ impl Handler<FlushLogs> for AuditLogActor {
         let count = batch.len();
         let bus = self.bus.clone();
         let service = self.service;
-        Box::pin(async move { publish_entries(&bus, service, batch).await }.into_actor(self).map(
-            move |unsent, actor, _| {
-                let sent = count - unsent.len();
-                actor.buffer.extend(unsent);
-                sent
-            },
-        ))
+        Box::pin(
+            async move { publish_entries(&bus, service, batch).await }
+                .into_actor(self)
+                .map(move |unsent, actor, _| {
+                    let sent = count - unsent.len();
+                    actor.buffer.extend(unsent);
+                    sent
+                }),
+        )
     }
 }

@@ -6,19 +6,26 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use actix::{Actor, ActorContext, ActorFutureExt, AsyncContext, Context, Handler, ResponseFuture, WrapFuture};
+use actix::{
+    Actor, ActorContext, ActorFutureExt, AsyncContext, Context, Handler, ResponseFuture, WrapFuture,
+};
 use chrono::Utc;
 use tokio::sync::oneshot;
 
 use super::board::PublicLaunch;
 use super::directory::LaunchDependencies;
-use super::messages::{Book, BookingFailure, BookingReceipt, BookingRequest, InjectPanic, LaunchChanged, SeatsChangedElsewhere};
+use super::messages::{
+    Book, BookingFailure, BookingReceipt, BookingRequest, InjectPanic, LaunchChanged,
+    SeatsChangedElsewhere,
+};
 use crate::actors::health::{ActorState, HEARTBEAT_INTERVAL};
 use crate::actors::sync::outbox_relay::Nudge;
 use crate::domain::booking::{SeatInventory, total_cents};
 use crate::storage::amqp::events::{LAUNCH_SEATS_CHANGED, LaunchSeatsChanged};
 use crate::storage::amqp::{EventEnvelope, Origin};
-use crate::storage::mongo::customer::{BookingDocument, BookingStatus, CustomerStore, LaunchDocument, SeatDocument};
+use crate::storage::mongo::customer::{
+    BookingDocument, BookingStatus, CustomerStore, LaunchDocument, SeatDocument,
+};
 
 /// Bookings written together in one durable write at most.
 const MAX_BATCH: usize = 256;
@@ -66,20 +73,36 @@ async fn load(store: &CustomerStore, launch_id: &str) -> Result<StoredLaunch, St
         .await
         .map_err(|error| error.to_string())?
         .ok_or_else(|| format!("launch {launch_id} is not in the customer DB"))?;
-    let seats = store.seats_of(launch_id).await.map_err(|error| error.to_string())?;
-    let bookings = store.bookings_of_launch(launch_id).await.map_err(|error| error.to_string())?;
-    Ok(StoredLaunch { launch, seats, bookings })
+    let seats = store
+        .seats_of(launch_id)
+        .await
+        .map_err(|error| error.to_string())?;
+    let bookings = store
+        .bookings_of_launch(launch_id)
+        .await
+        .map_err(|error| error.to_string())?;
+    Ok(StoredLaunch {
+        launch,
+        seats,
+        bookings,
+    })
 }
 
 /// Same traveller + same idempotency key = same booking id, across retries, restarts and processes.
 pub fn booking_id_for(traveler_id: &str, idempotency_key: &str) -> String {
-    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("{traveler_id}\n{idempotency_key}").as_bytes()).to_string()
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_OID,
+        format!("{traveler_id}\n{idempotency_key}").as_bytes(),
+    )
+    .to_string()
 }
 
 /// What a batch write achieved.
 enum WriteOutcome {
     /// Every booking of the batch is stored except those whose seats another writer holds.
-    Stored { lost_seats: HashMap<String, Vec<u32>> },
+    Stored {
+        lost_seats: HashMap<String, Vec<u32>>,
+    },
     /// Nothing of the batch is stored (seats given back).
     NotStored(String),
     /// Unknown: the store failed mid-way and could not be asked.
@@ -91,7 +114,10 @@ async fn write_batch(store: &CustomerStore, documents: Vec<BookingDocument>) -> 
     let seats: Vec<SeatDocument> = documents
         .iter()
         .flat_map(|booking| {
-            booking.seat_numbers.iter().map(|seat| SeatDocument::new(&booking.launch_id, *seat, &booking.id, claimed_at))
+            booking
+                .seat_numbers
+                .iter()
+                .map(|seat| SeatDocument::new(&booking.launch_id, *seat, &booking.id, claimed_at))
         })
         .collect();
     let claim = match store.claim_seats(&seats).await {
@@ -105,7 +131,10 @@ async fn write_batch(store: &CustomerStore, documents: Vec<BookingDocument>) -> 
     let mut lost_seats: HashMap<String, Vec<u32>> = HashMap::new();
     for seat_id in &claim.already_taken {
         if let Some(seat) = seats.iter().find(|seat| &seat.id == seat_id) {
-            lost_seats.entry(seat.booking_id.clone()).or_default().push(seat.seat);
+            lost_seats
+                .entry(seat.booking_id.clone())
+                .or_default()
+                .push(seat.seat);
         }
     }
     let mut winners = Vec::new();
@@ -131,7 +160,11 @@ async fn write_batch(store: &CustomerStore, documents: Vec<BookingDocument>) -> 
 }
 
 impl LaunchActor {
-    pub fn new(launch_id: String, dependencies: LaunchDependencies, mailbox_capacity: usize) -> Self {
+    pub fn new(
+        launch_id: String,
+        dependencies: LaunchDependencies,
+        mailbox_capacity: usize,
+    ) -> Self {
         Self {
             name: Self::actor_name(&launch_id),
             launch_id,
@@ -152,7 +185,9 @@ impl LaunchActor {
 
     fn publish_to_board(&self) {
         if let Some(launch) = &self.launch {
-            self.dependencies.board.publish(PublicLaunch::new(launch, self.inventory.free_seats()));
+            self.dependencies
+                .board
+                .publish(PublicLaunch::new(launch, self.inventory.free_seats()));
         }
     }
 
@@ -166,11 +201,16 @@ impl LaunchActor {
             }
             confirmed.insert(booking.id.clone(), booking);
         }
-        let orphan_deadline = Utc::now() - chrono::Duration::from_std(ORPHAN_SEAT_GRACE).unwrap_or_default();
+        let orphan_deadline =
+            Utc::now() - chrono::Duration::from_std(ORPHAN_SEAT_GRACE).unwrap_or_default();
         let mut orphans = Vec::new();
         for seat in &stored.seats {
             let has_booking = confirmed.contains_key(&seat.booking_id);
-            let is_ours_in_flight = self.writing.iter().chain(&self.pending).any(|pending| pending.document.id == seat.booking_id);
+            let is_ours_in_flight = self
+                .writing
+                .iter()
+                .chain(&self.pending)
+                .any(|pending| pending.document.id == seat.booking_id);
             if !has_booking && !is_ours_in_flight && seat.claimed_at < orphan_deadline {
                 orphans.push(seat.id.clone());
                 continue;
@@ -203,7 +243,13 @@ impl LaunchActor {
         }));
     }
 
-    fn new_document(&self, launch: &LaunchDocument, request: BookingRequest, booking_id: String, seat_numbers: Vec<u32>) -> BookingDocument {
+    fn new_document(
+        &self,
+        launch: &LaunchDocument,
+        request: BookingRequest,
+        booking_id: String,
+        seat_numbers: Vec<u32>,
+    ) -> BookingDocument {
         let seats = u32::try_from(seat_numbers.len()).unwrap_or(u32::MAX);
         BookingDocument {
             id: booking_id,
@@ -238,7 +284,11 @@ impl LaunchActor {
         }
         let take = self.pending.len().min(MAX_BATCH);
         self.writing = self.pending.drain(..take).collect();
-        let documents: Vec<BookingDocument> = self.writing.iter().map(|pending| pending.document.clone()).collect();
+        let documents: Vec<BookingDocument> = self
+            .writing
+            .iter()
+            .map(|pending| pending.document.clone())
+            .collect();
         let store = self.dependencies.store.clone();
         ctx.spawn(
             async move { write_batch(&store, documents).await }
@@ -258,7 +308,9 @@ impl LaunchActor {
                             sold_any = true;
                             self.confirm(pending);
                         }
-                        Some(taken_elsewhere) => self.retry_elsewhere_taken(pending, taken_elsewhere),
+                        Some(taken_elsewhere) => {
+                            self.retry_elsewhere_taken(pending, taken_elsewhere)
+                        }
                     }
                 }
                 if sold_any {
@@ -269,17 +321,29 @@ impl LaunchActor {
             WriteOutcome::NotStored(error) => {
                 tracing::warn!(actor = %self.name, error = %error, "booking write failed; seats given back");
                 for pending in batch {
-                    self.inventory.release(&pending.document.traveler_id, &pending.document.id, &pending.document.seat_numbers);
-                    reply_all(pending.replies, Err(BookingFailure::Unavailable(error.clone())));
+                    self.inventory.release(
+                        &pending.document.traveler_id,
+                        &pending.document.id,
+                        &pending.document.seat_numbers,
+                    );
+                    reply_all(
+                        pending.replies,
+                        Err(BookingFailure::Unavailable(error.clone())),
+                    );
                 }
             }
             WriteOutcome::Unknown(error) => {
                 tracing::error!(actor = %self.name, error = %error, "booking write outcome unknown; rebuilding from the store");
                 self.dependencies.registry.record_error(&self.name, &error);
                 for pending in batch.into_iter().chain(self.pending.drain(..)) {
-                    reply_all(pending.replies, Err(BookingFailure::Unavailable(error.clone())));
+                    reply_all(
+                        pending.replies,
+                        Err(BookingFailure::Unavailable(error.clone())),
+                    );
                 }
-                self.dependencies.registry.set_state(&self.name, ActorState::Stopped);
+                self.dependencies
+                    .registry
+                    .set_state(&self.name, ActorState::Stopped);
                 ctx.stop();
                 return;
             }
@@ -292,27 +356,43 @@ impl LaunchActor {
     /// marked as a replay.
     fn confirm(&mut self, pending: PendingBooking) {
         for (position, reply) in pending.replies.into_iter().enumerate() {
-            let receipt = BookingReceipt { booking: pending.document.clone(), replayed: position > 0 };
+            let receipt = BookingReceipt {
+                booking: pending.document.clone(),
+                replayed: position > 0,
+            };
             let _caller_may_have_left = reply.send(Ok(receipt));
         }
-        self.confirmed.insert(pending.document.id.clone(), pending.document);
+        self.confirmed
+            .insert(pending.document.id.clone(), pending.document);
     }
 
     /// Another process sold some of the seats this booking was given: mark them taken and try
     /// again with other seats, or refuse if none are left.
     fn retry_elsewhere_taken(&mut self, mut pending: PendingBooking, taken_elsewhere: &[u32]) {
         let document = &pending.document;
-        self.inventory.release(&document.traveler_id, &document.id, &document.seat_numbers);
+        self.inventory
+            .release(&document.traveler_id, &document.id, &document.seat_numbers);
         self.inventory.mark_taken(taken_elsewhere);
         pending.attempts += 1;
         if pending.attempts >= MAX_ATTEMPTS {
-            reply_all(pending.replies, Err(BookingFailure::Unavailable("seats kept changing under this booking".to_owned())));
+            reply_all(
+                pending.replies,
+                Err(BookingFailure::Unavailable(
+                    "seats kept changing under this booking".to_owned(),
+                )),
+            );
             return;
         }
         let status = self.launch.as_ref().map(|launch| launch.status);
         let Some(status) = status else { return };
         let seats = pending.document.seats;
-        match self.inventory.reserve(status, &pending.document.traveler_id, &pending.document.id, seats, pending.is_vip) {
+        match self.inventory.reserve(
+            status,
+            &pending.document.traveler_id,
+            &pending.document.id,
+            seats,
+            pending.is_vip,
+        ) {
             Ok(seat_numbers) => {
                 pending.document.seat_numbers = seat_numbers;
                 self.pending.push(pending);
@@ -326,9 +406,18 @@ impl LaunchActor {
         if let Some(relay) = self.dependencies.booking_relay.get() {
             relay.do_send(Nudge);
         }
-        let change = LaunchSeatsChanged { launch_id: self.launch_id.clone(), publisher: self.dependencies.process_id.clone() };
-        let Ok(data) = serde_json::to_value(change) else { return };
-        let origin = Origin { service: "customer".to_owned(), user_id: None, action: "sell".to_owned() };
+        let change = LaunchSeatsChanged {
+            launch_id: self.launch_id.clone(),
+            publisher: self.dependencies.process_id.clone(),
+        };
+        let Ok(data) = serde_json::to_value(change) else {
+            return;
+        };
+        let origin = Origin {
+            service: "customer".to_owned(),
+            user_id: None,
+            action: "sell".to_owned(),
+        };
         let event = EventEnvelope::new(LAUNCH_SEATS_CHANGED, origin, None, data);
         let bus = self.dependencies.bus.clone();
         ctx.spawn(
@@ -354,9 +443,15 @@ impl Actor for LaunchActor {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(self.mailbox_capacity);
-        self.dependencies.registry.register(&self.name, "launch-supervisor");
-        ctx.run_interval(HEARTBEAT_INTERVAL, |actor, _| actor.dependencies.registry.heartbeat(&actor.name));
-        ctx.run_interval(RECONCILE_INTERVAL, |actor, ctx| actor.refresh_from_store(ctx));
+        self.dependencies
+            .registry
+            .register(&self.name, "launch-supervisor");
+        ctx.run_interval(HEARTBEAT_INTERVAL, |actor, _| {
+            actor.dependencies.registry.heartbeat(&actor.name)
+        });
+        ctx.run_interval(RECONCILE_INTERVAL, |actor, ctx| {
+            actor.refresh_from_store(ctx)
+        });
         let store = self.dependencies.store.clone();
         let launch_id = self.launch_id.clone();
         // `wait` holds every message until the state is rebuilt from the store.
@@ -403,32 +498,58 @@ impl Handler<Book> for LaunchActor {
     fn handle(&mut self, Book(request): Book, ctx: &mut Self::Context) -> Self::Result {
         let booking_id = booking_id_for(&request.traveler_id, &request.idempotency_key);
         if let Some(existing) = self.confirmed.get(&booking_id) {
-            let receipt = BookingReceipt { booking: existing.clone(), replayed: true };
+            let receipt = BookingReceipt {
+                booking: existing.clone(),
+                replayed: true,
+            };
             return Box::pin(async move { Ok(receipt) });
         }
         let (reply, answer) = oneshot::channel();
-        let in_flight = self.writing.iter_mut().chain(self.pending.iter_mut()).find(|pending| pending.document.id == booking_id);
+        let in_flight = self
+            .writing
+            .iter_mut()
+            .chain(self.pending.iter_mut())
+            .find(|pending| pending.document.id == booking_id);
         if let Some(pending) = in_flight {
             pending.replies.push(reply);
         } else {
             let Some(launch) = self.launch.clone() else {
-                return Box::pin(async { Err(BookingFailure::Unavailable("launch not loaded".to_owned())) });
+                return Box::pin(async {
+                    Err(BookingFailure::Unavailable("launch not loaded".to_owned()))
+                });
             };
             let seats = u32::try_from(request.passengers.len()).unwrap_or(u32::MAX);
             let is_vip = request.is_vip;
-            let reserved = self.inventory.reserve(launch.status, &request.traveler_id, &booking_id, seats, is_vip);
+            let reserved = self.inventory.reserve(
+                launch.status,
+                &request.traveler_id,
+                &booking_id,
+                seats,
+                is_vip,
+            );
             match reserved {
-                Err(refusal) => return Box::pin(async move { Err(BookingFailure::Refused(refusal)) }),
+                Err(refusal) => {
+                    return Box::pin(async move { Err(BookingFailure::Refused(refusal)) });
+                }
                 Ok(seat_numbers) => {
                     let document = self.new_document(&launch, request, booking_id, seat_numbers);
-                    self.pending.push(PendingBooking { document, replies: vec![reply], attempts: 0, is_vip });
+                    self.pending.push(PendingBooking {
+                        document,
+                        replies: vec![reply],
+                        attempts: 0,
+                        is_vip,
+                    });
                     self.publish_to_board();
                     self.write_pending(ctx);
                 }
             }
         }
         Box::pin(async move {
-            answer.await.unwrap_or_else(|_| Err(BookingFailure::Unavailable("the launch actor stopped".to_owned())))
+            answer.await.unwrap_or_else(|_| {
+                Err(BookingFailure::Unavailable(
+                    "the launch actor stopped".to_owned(),
+                ))
+            })
         })
     }
 }
@@ -461,4 +582,3 @@ impl Handler<InjectPanic> for LaunchActor {
         panic!("fault injected into {}", self.name);
     }
 }
-

@@ -94,10 +94,14 @@ impl ListingQuery {
 
     fn accepts(&self, launch: &PublicLaunch) -> bool {
         launch.is_listed()
-            && self.destination.is_none_or(|destination| launch.destination == destination)
+            && self
+                .destination
+                .is_none_or(|destination| launch.destination == destination)
             && self.from.is_none_or(|from| launch.launch_at >= from)
             && self.to.is_none_or(|to| launch.launch_at <= to)
-            && self.max_price_cents.is_none_or(|max| launch.price_per_seat_cents <= max)
+            && self
+                .max_price_cents
+                .is_none_or(|max| launch.price_per_seat_cents <= max)
     }
 }
 
@@ -110,7 +114,10 @@ impl LaunchBoard {
 
     pub fn by_slug(&self, slug: &str) -> Option<PublicLaunch> {
         let id = self.slugs.get(slug)?.value().clone();
-        self.launches.get(&id).map(|entry| entry.value().clone()).filter(PublicLaunch::is_listed)
+        self.launches
+            .get(&id)
+            .map(|entry| entry.value().clone())
+            .filter(PublicLaunch::is_listed)
     }
 
     pub fn by_id(&self, id: &str) -> Option<PublicLaunch> {
@@ -118,15 +125,25 @@ impl LaunchBoard {
     }
 
     pub fn list(&self, query: &ListingQuery) -> Vec<PublicLaunch> {
-        let mut launches: Vec<PublicLaunch> =
-            self.launches.iter().map(|entry| entry.value().clone()).filter(|launch| query.accepts(launch)).collect();
+        let mut launches: Vec<PublicLaunch> = self
+            .launches
+            .iter()
+            .map(|entry| entry.value().clone())
+            .filter(|launch| query.accepts(launch))
+            .collect();
         match query.sort {
-            ListingOrder::LaunchDate => launches.sort_by(|a, b| a.launch_at.cmp(&b.launch_at).then(a.id.cmp(&b.id))),
-            ListingOrder::PriceAscending => launches.sort_by_key(|launch| launch.price_per_seat_cents),
+            ListingOrder::LaunchDate => {
+                launches.sort_by(|a, b| a.launch_at.cmp(&b.launch_at).then(a.id.cmp(&b.id)))
+            }
+            ListingOrder::PriceAscending => {
+                launches.sort_by_key(|launch| launch.price_per_seat_cents)
+            }
             ListingOrder::PriceDescending => {
                 launches.sort_by_key(|launch| std::cmp::Reverse(launch.price_per_seat_cents))
             }
-            ListingOrder::FreeSeatsDescending => launches.sort_by_key(|launch| std::cmp::Reverse(launch.free_seats)),
+            ListingOrder::FreeSeatsDescending => {
+                launches.sort_by_key(|launch| std::cmp::Reverse(launch.free_seats))
+            }
         }
         launches
     }
@@ -149,7 +166,9 @@ impl LaunchBoard {
     }
 
     pub fn listing_json(launches: &[PublicLaunch]) -> Result<Bytes, serde_json::Error> {
-        Ok(Bytes::from(serde_json::to_vec(&Listing { items: launches })?))
+        Ok(Bytes::from(serde_json::to_vec(&Listing {
+            items: launches,
+        })?))
     }
 }
 
@@ -179,7 +198,11 @@ mod tests {
         let board = LaunchBoard::default();
         board.publish(launch("a", 3, 100, Reach::Moon));
         board.publish(launch("b", 0, 100, Reach::Moon));
-        let listed: Vec<String> = board.list(&ListingQuery::default()).into_iter().map(|launch| launch.id).collect();
+        let listed: Vec<String> = board
+            .list(&ListingQuery::default())
+            .into_iter()
+            .map(|launch| launch.id)
+            .collect();
         assert_eq!(listed, vec!["a"]);
         assert!(board.by_slug("slug-a").is_some());
         assert!(board.by_slug("slug-b").is_none());
@@ -190,12 +213,27 @@ mod tests {
         let board = LaunchBoard::default();
         board.publish(launch("cheap", 3, 100, Reach::Moon));
         board.publish(launch("dear", 3, 900, Reach::Mars));
-        let query = ListingQuery { max_price_cents: Some(500), ..ListingQuery::default() };
+        let query = ListingQuery {
+            max_price_cents: Some(500),
+            ..ListingQuery::default()
+        };
         assert_eq!(board.list(&query).len(), 1);
-        let query = ListingQuery { destination: Some(Reach::Mars), ..ListingQuery::default() };
-        assert_eq!(board.list(&query).first().map(|launch| launch.id.as_str()), Some("dear"));
-        let query = ListingQuery { sort: ListingOrder::PriceDescending, ..ListingQuery::default() };
-        assert_eq!(board.list(&query).first().map(|launch| launch.id.as_str()), Some("dear"));
+        let query = ListingQuery {
+            destination: Some(Reach::Mars),
+            ..ListingQuery::default()
+        };
+        assert_eq!(
+            board.list(&query).first().map(|launch| launch.id.as_str()),
+            Some("dear")
+        );
+        let query = ListingQuery {
+            sort: ListingOrder::PriceDescending,
+            ..ListingQuery::default()
+        };
+        assert_eq!(
+            board.list(&query).first().map(|launch| launch.id.as_str()),
+            Some("dear")
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@ use dashmap::DashMap;
 
 use super::actor::LaunchActor;
 use super::board::LaunchBoard;
-use super::messages::{Book, BookingFailure, BookingReceipt, BookingRequest, InjectPanic, LaunchChanged, SeatsChangedElsewhere};
+use super::messages::{
+    Book, BookingFailure, BookingReceipt, BookingRequest, InjectPanic, LaunchChanged,
+    SeatsChangedElsewhere,
+};
 use crate::actors::health::ActorRegistry;
 use crate::actors::supervisor::{ActorChild, AddChild, AddressSlot, Supervisor};
 use crate::actors::sync::OutboxRelay;
@@ -74,18 +77,31 @@ impl LaunchDirectory {
         mailbox_capacity: usize,
         answer_timeout: Duration,
     ) -> Self {
-        Self { handles: Arc::new(DashMap::new()), supervisor, dependencies, mailbox_capacity, answer_timeout }
+        Self {
+            handles: Arc::new(DashMap::new()),
+            supervisor,
+            dependencies,
+            mailbox_capacity,
+            answer_timeout,
+        }
     }
 
     /// Starts the launch's actor if it has none, or tells it the launch changed.
     pub fn ensure(&self, launch: LaunchDocument) {
-        if let Some(handle) = self.handles.get(&launch.id).map(|entry| entry.value().clone()) {
+        if let Some(handle) = self
+            .handles
+            .get(&launch.id)
+            .map(|entry| entry.value().clone())
+        {
             if let Some(address) = handle.slot.get() {
                 address.do_send(LaunchChanged(launch));
             }
             return;
         }
-        let handle = LaunchHandle { slot: AddressSlot::default(), waiting: Arc::new(AtomicUsize::new(0)) };
+        let handle = LaunchHandle {
+            slot: AddressSlot::default(),
+            waiting: Arc::new(AtomicUsize::new(0)),
+        };
         let launch_id = launch.id.clone();
         self.handles.insert(launch_id.clone(), handle.clone());
         let dependencies = self.dependencies.clone();
@@ -98,7 +114,9 @@ impl LaunchDirectory {
     }
 
     fn handle(&self, launch_id: &str) -> Option<LaunchHandle> {
-        self.handles.get(launch_id).map(|entry| entry.value().clone())
+        self.handles
+            .get(launch_id)
+            .map(|entry| entry.value().clone())
     }
 
     pub fn knows(&self, launch_id: &str) -> bool {
@@ -106,14 +124,22 @@ impl LaunchDirectory {
     }
 
     /// Asks the launch's actor to book, waiting at most the configured time.
-    pub async fn book(&self, launch_id: &str, request: BookingRequest) -> Result<BookingReceipt, DispatchError> {
+    pub async fn book(
+        &self,
+        launch_id: &str,
+        request: BookingRequest,
+    ) -> Result<BookingReceipt, DispatchError> {
         let handle = self.handle(launch_id).ok_or(DispatchError::UnknownLaunch)?;
         let waiting_before = handle.waiting.fetch_add(1, Ordering::AcqRel);
         let _guard = WaitingGuard(Arc::clone(&handle.waiting));
         if waiting_before >= self.mailbox_capacity {
             return Err(DispatchError::Busy);
         }
-        let address = handle.slot.get().filter(Addr::connected).ok_or(DispatchError::Unavailable)?;
+        let address = handle
+            .slot
+            .get()
+            .filter(Addr::connected)
+            .ok_or(DispatchError::Unavailable)?;
         match tokio::time::timeout(self.answer_timeout, address.send(Book(request))).await {
             Ok(Ok(outcome)) => outcome.map_err(DispatchError::Failed),
             Ok(Err(_)) | Err(_) => Err(DispatchError::Unavailable),

@@ -18,8 +18,18 @@ pub struct SeatChangeListener {
 }
 
 impl SeatChangeListener {
-    pub fn new(bus: Bus, directory: LaunchDirectory, registry: ActorRegistry, process_id: String) -> Self {
-        Self { bus, directory, registry, process_id }
+    pub fn new(
+        bus: Bus,
+        directory: LaunchDirectory,
+        registry: ActorRegistry,
+        process_id: String,
+    ) -> Self {
+        Self {
+            bus,
+            directory,
+            registry,
+            process_id,
+        }
     }
 }
 
@@ -28,17 +38,28 @@ impl Actor for SeatChangeListener {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         self.registry.register(SEAT_LISTENER, "sync-supervisor");
-        ctx.run_interval(HEARTBEAT_INTERVAL, |listener, _| listener.registry.heartbeat(SEAT_LISTENER));
+        ctx.run_interval(HEARTBEAT_INTERVAL, |listener, _| {
+            listener.registry.heartbeat(SEAT_LISTENER)
+        });
         let bus = self.bus.clone();
         let directory = self.directory.clone();
         let registry = self.registry.clone();
         let process_id = self.process_id.clone();
         let listen = async move {
-            let queue = bus.declare_private_queue(&[LAUNCH_SEATS_CHANGED]).await.map_err(|error| error.to_string())?;
-            let mut stream = bus.consume(&queue, 64).await.map_err(|error| error.to_string())?;
+            let queue = bus
+                .declare_private_queue(&[LAUNCH_SEATS_CHANGED])
+                .await
+                .map_err(|error| error.to_string())?;
+            let mut stream = bus
+                .consume(&queue, 64)
+                .await
+                .map_err(|error| error.to_string())?;
             registry.set_state(SEAT_LISTENER, ActorState::Running);
             while let Some(received) = stream.next().await {
-                let change = received.decode().ok().and_then(|event| event.data_as::<LaunchSeatsChanged>().ok());
+                let change = received
+                    .decode()
+                    .ok()
+                    .and_then(|event| event.data_as::<LaunchSeatsChanged>().ok());
                 if let Some(change) = change
                     && change.publisher != process_id
                 {

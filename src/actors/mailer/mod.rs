@@ -9,13 +9,20 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::actors::sync::{EventHandler, HandlerError};
-use crate::storage::amqp::events::{BOOKING_CONFIRMED, BookingConfirmed, USER_REGISTERED, UserRegistered};
+use crate::storage::amqp::events::{
+    BOOKING_CONFIRMED, BookingConfirmed, USER_REGISTERED, UserRegistered,
+};
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::mongo::system::{NotificationDocument, NotificationStatus, SystemStore};
 use crate::storage::smtp::Mailer;
-use templates::{BOOKING_CONFIRMED_AGENCY, BOOKING_CONFIRMED_TRAVELER, Template, WELCOME, dollars, render};
+use templates::{
+    BOOKING_CONFIRMED_AGENCY, BOOKING_CONFIRMED_TRAVELER, Template, WELCOME, dollars, render,
+};
 
-pub static MAILER_QUEUE: QueueSpec = QueueSpec { name: "system.mailer", bindings: &[USER_REGISTERED, BOOKING_CONFIRMED] };
+pub static MAILER_QUEUE: QueueSpec = QueueSpec {
+    name: "system.mailer",
+    bindings: &[USER_REGISTERED, BOOKING_CONFIRMED],
+};
 
 const SEND_ATTEMPTS: u32 = 4;
 const FIRST_SEND_RETRY: Duration = Duration::from_millis(500);
@@ -33,7 +40,12 @@ struct Email {
     body: String,
 }
 
-fn compose(template: &Template, recipient_name: &str, recipient_email: &str, values: &HashMap<&str, String>) -> Email {
+fn compose(
+    template: &Template,
+    recipient_name: &str,
+    recipient_email: &str,
+    values: &HashMap<&str, String>,
+) -> Email {
     Email {
         recipient_name: recipient_name.to_owned(),
         recipient_email: recipient_email.to_owned(),
@@ -44,7 +56,9 @@ fn compose(template: &Template, recipient_name: &str, recipient_email: &str, val
 
 impl MailerHandler {
     fn emails_for(&self, event: &EventEnvelope) -> Result<Vec<Email>, HandlerError> {
-        let malformed = |error: serde_json::Error| HandlerError::Permanent(format!("malformed event data: {error}"));
+        let malformed = |error: serde_json::Error| {
+            HandlerError::Permanent(format!("malformed event data: {error}"))
+        };
         match event.event_type.as_str() {
             USER_REGISTERED => {
                 let user: UserRegistered = event.data_as().map_err(malformed)?;
@@ -57,23 +71,44 @@ impl MailerHandler {
             }
             BOOKING_CONFIRMED => {
                 let booking: BookingConfirmed = event.data_as().map_err(malformed)?;
-                let passengers: Vec<String> = booking.passengers.iter().map(|passenger| passenger.name.clone()).collect();
-                let seat_numbers: Vec<String> = booking.seat_numbers.iter().map(u32::to_string).collect();
+                let passengers: Vec<String> = booking
+                    .passengers
+                    .iter()
+                    .map(|passenger| passenger.name.clone())
+                    .collect();
+                let seat_numbers: Vec<String> =
+                    booking.seat_numbers.iter().map(u32::to_string).collect();
                 let mut values = HashMap::from([
                     ("booking_id", booking.booking_id.clone()),
                     ("mission", booking.mission_name.clone()),
-                    ("launch_at", booking.launch_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                    (
+                        "launch_at",
+                        booking.launch_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    ),
                     ("seats", booking.seats.to_string()),
                     ("seat_numbers", seat_numbers.join(", ")),
                     ("passengers", passengers.join(", ")),
                     ("total", dollars(booking.total_cents)),
                     ("traveler", booking.traveler_name.clone()),
-                    ("link", format!("{}/launches/{}", self.public_base_url, booking.launch_slug)),
+                    (
+                        "link",
+                        format!("{}/launches/{}", self.public_base_url, booking.launch_slug),
+                    ),
                     ("name", booking.traveler_name.clone()),
                 ]);
-                let to_traveler = compose(&BOOKING_CONFIRMED_TRAVELER, &booking.traveler_name, &booking.traveler_email, &values);
+                let to_traveler = compose(
+                    &BOOKING_CONFIRMED_TRAVELER,
+                    &booking.traveler_name,
+                    &booking.traveler_email,
+                    &values,
+                );
                 values.insert("name", booking.agency_name.clone());
-                let to_agency = compose(&BOOKING_CONFIRMED_AGENCY, &booking.agency_name, &booking.agency_email, &values);
+                let to_agency = compose(
+                    &BOOKING_CONFIRMED_AGENCY,
+                    &booking.agency_name,
+                    &booking.agency_email,
+                    &values,
+                );
                 Ok(vec![to_traveler, to_agency])
             }
             other => Err(HandlerError::Permanent(format!("no email for {other}"))),
@@ -95,14 +130,27 @@ impl MailerHandler {
             created_at: now,
             updated_at: now,
         };
-        let stored = self.store.record_notification(&pending).await.map_err(|error| HandlerError::Transient(error.to_string()))?;
+        let stored = self
+            .store
+            .record_notification(&pending)
+            .await
+            .map_err(|error| HandlerError::Transient(error.to_string()))?;
         if stored.status != NotificationStatus::Pending {
             return Ok(());
         }
         let mut attempts = stored.attempts;
         loop {
             attempts += 1;
-            match self.mailer.send(&email.recipient_name, &email.recipient_email, &email.subject, &email.body).await {
+            match self
+                .mailer
+                .send(
+                    &email.recipient_name,
+                    &email.recipient_email,
+                    &email.subject,
+                    &email.body,
+                )
+                .await
+            {
                 Ok(()) => {
                     return self
                         .store
@@ -114,7 +162,11 @@ impl MailerHandler {
                     let message = error.to_string();
                     tracing::warn!(notification_id = %stored.id, attempts, error = %message, "email delivery failed");
                     let give_up = attempts >= SEND_ATTEMPTS;
-                    let status = if give_up { NotificationStatus::Failed } else { NotificationStatus::Pending };
+                    let status = if give_up {
+                        NotificationStatus::Failed
+                    } else {
+                        NotificationStatus::Pending
+                    };
                     self.store
                         .update_notification(&stored.id, status, attempts, Some(message))
                         .await
@@ -122,7 +174,10 @@ impl MailerHandler {
                     if give_up {
                         return Ok(());
                     }
-                    tokio::time::sleep(FIRST_SEND_RETRY.saturating_mul(2u32.saturating_pow(attempts))).await;
+                    tokio::time::sleep(
+                        FIRST_SEND_RETRY.saturating_mul(2u32.saturating_pow(attempts)),
+                    )
+                    .await;
                 }
             }
         }

@@ -55,7 +55,7 @@ pub fn dollars(cents: i64) -> String {
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
+        if index > 0 && (whole.len() - index).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);
@@ -70,7 +70,10 @@ mod tests {
     #[test]
     fn placeholders_are_filled_and_unknown_ones_kept() {
         let values = HashMap::from([("name", "Ada".to_owned()), ("seats", "2".to_owned())]);
-        assert_eq!(render("Hi {name}, {seats} seats, {other}", &values), "Hi Ada, 2 seats, {other}");
+        assert_eq!(
+            render("Hi {name}, {seats} seats, {other}", &values),
+            "Hi Ada, 2 seats, {other}"
+        );
         assert_eq!(render("no braces", &values), "no braces");
         assert_eq!(render("open { brace", &values), "open { brace");
     }

@@ -4,11 +4,16 @@
 use sqlx::PgPool;
 
 use crate::actors::sync::{EventHandler, HandlerError};
-use crate::storage::amqp::events::{BOOKING_CONFIRMED, BookingConfirmed, USER_REGISTERED, UserRegistered};
+use crate::storage::amqp::events::{
+    BOOKING_CONFIRMED, BookingConfirmed, USER_REGISTERED, UserRegistered,
+};
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::postgres::{bookings, profiles};
 
-pub static ADMIN_SYNC_QUEUE: QueueSpec = QueueSpec { name: "admin.sync", bindings: &[USER_REGISTERED, BOOKING_CONFIRMED] };
+pub static ADMIN_SYNC_QUEUE: QueueSpec = QueueSpec {
+    name: "admin.sync",
+    bindings: &[USER_REGISTERED, BOOKING_CONFIRMED],
+};
 
 pub struct AdminSyncHandler {
     pub pool: PgPool,
@@ -17,7 +22,9 @@ pub struct AdminSyncHandler {
 fn classify(error: sqlx::Error) -> HandlerError {
     match error {
         // Bad data will never apply (e.g. a booking for a launch this DB does not know).
-        sqlx::Error::Database(_) | sqlx::Error::Decode(_) => HandlerError::Permanent(error.to_string()),
+        sqlx::Error::Database(_) | sqlx::Error::Decode(_) => {
+            HandlerError::Permanent(error.to_string())
+        }
         other => HandlerError::Transient(other.to_string()),
     }
 }
@@ -30,17 +37,25 @@ impl EventHandler for AdminSyncHandler {
 
     #[tracing::instrument(skip_all, fields(event_type = %event.event_type, event_id = %event.event_id))]
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
-        let malformed = |error: serde_json::Error| HandlerError::Permanent(format!("malformed event data: {error}"));
+        let malformed = |error: serde_json::Error| {
+            HandlerError::Permanent(format!("malformed event data: {error}"))
+        };
         match event.event_type.as_str() {
             USER_REGISTERED => {
                 let user: UserRegistered = event.data_as().map_err(malformed)?;
-                profiles::upsert_profile(&self.pool, &user).await.map_err(classify)
+                profiles::upsert_profile(&self.pool, &user)
+                    .await
+                    .map_err(classify)
             }
             BOOKING_CONFIRMED => {
                 let booking: BookingConfirmed = event.data_as().map_err(malformed)?;
-                bookings::insert_confirmed(&self.pool, &booking, event.event_id).await.map_err(classify)
+                bookings::insert_confirmed(&self.pool, &booking, event.event_id)
+                    .await
+                    .map_err(classify)
             }
-            other => Err(HandlerError::Permanent(format!("unexpected event type {other}"))),
+            other => Err(HandlerError::Permanent(format!(
+                "unexpected event type {other}"
+            ))),
         }
     }
 }

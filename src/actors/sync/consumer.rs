@@ -49,11 +49,26 @@ impl EventConsumer {
         registry: ActorRegistry,
         service: &'static str,
     ) -> Self {
-        Self { name: name.into(), bus, queue, handler, registry, service }
+        Self {
+            name: name.into(),
+            bus,
+            queue,
+            handler,
+            registry,
+            service,
+        }
     }
 }
 
-async fn report(bus: &Bus, service: &str, event: &EventEnvelope, target: &str, status: SyncJobStatus, attempts: u32, error: Option<String>) {
+async fn report(
+    bus: &Bus,
+    service: &str,
+    event: &EventEnvelope,
+    target: &str,
+    status: SyncJobStatus,
+    attempts: u32,
+    error: Option<String>,
+) {
     let progress = SyncJobProgressed {
         source_event_id: event.event_id,
         source_event_type: event.event_type.clone(),
@@ -62,8 +77,14 @@ async fn report(bus: &Bus, service: &str, event: &EventEnvelope, target: &str, s
         attempts,
         error,
     };
-    let Ok(data) = serde_json::to_value(&progress) else { return };
-    let origin = Origin { service: service.to_owned(), user_id: None, action: "apply".to_owned() };
+    let Ok(data) = serde_json::to_value(&progress) else {
+        return;
+    };
+    let origin = Origin {
+        service: service.to_owned(),
+        user_id: None,
+        action: "apply".to_owned(),
+    };
     let envelope = EventEnvelope::new(SYNC_JOB_PROGRESSED, origin, event.request_id.clone(), data);
     if let Err(error) = bus.publish(&envelope).await {
         tracing::warn!(error = %error, "could not report sync job progress");
@@ -71,7 +92,12 @@ async fn report(bus: &Bus, service: &str, event: &EventEnvelope, target: &str, s
 }
 
 /// Handles one event with retries; returns whether it was applied.
-async fn process(bus: &Bus, service: &str, handler: &dyn EventHandler, event: &EventEnvelope) -> bool {
+async fn process(
+    bus: &Bus,
+    service: &str,
+    handler: &dyn EventHandler,
+    event: &EventEnvelope,
+) -> bool {
     let mut attempts = 0;
     loop {
         attempts += 1;
@@ -80,7 +106,16 @@ async fn process(bus: &Bus, service: &str, handler: &dyn EventHandler, event: &E
         match outcome {
             Ok(()) => {
                 if let Some(target) = target {
-                    report(bus, service, event, target, SyncJobStatus::Completed, attempts, None).await;
+                    report(
+                        bus,
+                        service,
+                        event,
+                        target,
+                        SyncJobStatus::Completed,
+                        attempts,
+                        None,
+                    )
+                    .await;
                 }
                 return true;
             }
@@ -96,14 +131,33 @@ async fn process(bus: &Bus, service: &str, handler: &dyn EventHandler, event: &E
                 );
                 if permanent || attempts >= MAX_ATTEMPTS {
                     if let Some(target) = target {
-                        report(bus, service, event, target, SyncJobStatus::Failed, attempts, Some(error.to_string())).await;
+                        report(
+                            bus,
+                            service,
+                            event,
+                            target,
+                            SyncJobStatus::Failed,
+                            attempts,
+                            Some(error.to_string()),
+                        )
+                        .await;
                     }
                     return false;
                 }
                 if let Some(target) = target {
-                    report(bus, service, event, target, SyncJobStatus::Running, attempts, Some(error.to_string())).await;
+                    report(
+                        bus,
+                        service,
+                        event,
+                        target,
+                        SyncJobStatus::Running,
+                        attempts,
+                        Some(error.to_string()),
+                    )
+                    .await;
                 }
-                tokio::time::sleep(FIRST_RETRY_DELAY.saturating_mul(2u32.saturating_pow(attempts))).await;
+                tokio::time::sleep(FIRST_RETRY_DELAY.saturating_mul(2u32.saturating_pow(attempts)))
+                    .await;
             }
         }
     }
@@ -114,7 +168,9 @@ impl Actor for EventConsumer {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         self.registry.register(&self.name, "sync-supervisor");
-        ctx.run_interval(HEARTBEAT_INTERVAL, |consumer, _| consumer.registry.heartbeat(&consumer.name));
+        ctx.run_interval(HEARTBEAT_INTERVAL, |consumer, _| {
+            consumer.registry.heartbeat(&consumer.name)
+        });
         let bus = self.bus.clone();
         let queue = self.queue;
         let handler = Arc::clone(&self.handler);
@@ -122,20 +178,33 @@ impl Actor for EventConsumer {
         let name = self.name.clone();
         let service = self.service;
         let consume_loop = async move {
-            let queue_name = bus.declare_queue(queue).await.map_err(|error| error.to_string())?;
-            let mut stream = bus.consume(&queue_name, 16).await.map_err(|error| error.to_string())?;
+            let queue_name = bus
+                .declare_queue(queue)
+                .await
+                .map_err(|error| error.to_string())?;
+            let mut stream = bus
+                .consume(&queue_name, 16)
+                .await
+                .map_err(|error| error.to_string())?;
             registry.set_state(&name, ActorState::Running);
             while let Some(received) = stream.next().await {
                 let event = match received.decode() {
                     Ok(event) => event,
                     Err(error) => {
                         tracing::error!(queue = %queue_name, error = %error, "undecodable message dead-lettered");
-                        received.dead_letter().await.map_err(|error| error.to_string())?;
+                        received
+                            .dead_letter()
+                            .await
+                            .map_err(|error| error.to_string())?;
                         continue;
                     }
                 };
                 let applied = process(&bus, service, handler.as_ref(), &event).await;
-                let settled = if applied { received.ack().await } else { received.dead_letter().await };
+                let settled = if applied {
+                    received.ack().await
+                } else {
+                    received.dead_letter().await
+                };
                 settled.map_err(|error| error.to_string())?;
             }
             Err::<(), String>("the broker closed the consumer".to_owned())

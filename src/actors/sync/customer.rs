@@ -4,12 +4,16 @@
 use crate::actors::launch::LaunchDirectory;
 use crate::actors::sync::{EventHandler, HandlerError, Outbox};
 use crate::domain::user::UserRole;
-use crate::storage::amqp::events::{LAUNCH_SCHEDULED, LaunchSnapshot, USER_REGISTERED, UserRegistered};
+use crate::storage::amqp::events::{
+    LAUNCH_SCHEDULED, LaunchSnapshot, USER_REGISTERED, UserRegistered,
+};
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::mongo::customer::{CustomerStore, LaunchDocument};
 
-pub static CUSTOMER_SYNC_QUEUE: QueueSpec =
-    QueueSpec { name: "customer.sync", bindings: &[USER_REGISTERED, LAUNCH_SCHEDULED] };
+pub static CUSTOMER_SYNC_QUEUE: QueueSpec = QueueSpec {
+    name: "customer.sync",
+    bindings: &[USER_REGISTERED, LAUNCH_SCHEDULED],
+};
 
 pub struct CustomerSyncHandler {
     pub store: CustomerStore,
@@ -36,18 +40,26 @@ impl EventHandler for CustomerSyncHandler {
             USER_REGISTERED => {
                 let user: UserRegistered = event.data_as().map_err(malformed)?;
                 if user.role == UserRole::Traveler {
-                    self.store.upsert_traveler(&user).await.map_err(unreachable_store)?;
+                    self.store
+                        .upsert_traveler(&user)
+                        .await
+                        .map_err(unreachable_store)?;
                 }
                 Ok(())
             }
             LAUNCH_SCHEDULED => {
                 let snapshot: LaunchSnapshot = event.data_as().map_err(malformed)?;
                 let launch = LaunchDocument::from_snapshot(&snapshot);
-                self.store.upsert_launch(&launch).await.map_err(unreachable_store)?;
+                self.store
+                    .upsert_launch(&launch)
+                    .await
+                    .map_err(unreachable_store)?;
                 self.directory.ensure(launch);
                 Ok(())
             }
-            other => Err(HandlerError::Permanent(format!("unexpected event type {other}"))),
+            other => Err(HandlerError::Permanent(format!(
+                "unexpected event type {other}"
+            ))),
         }
     }
 }
@@ -61,7 +73,10 @@ pub struct BookingOutbox {
 impl Outbox for BookingOutbox {
     async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>> {
         let bookings = self.store.unpublished_bookings(limit).await?;
-        Ok(bookings.iter().map(|booking| booking.confirmed_event()).collect())
+        Ok(bookings
+            .iter()
+            .map(|booking| booking.confirmed_event())
+            .collect())
     }
 
     async fn mark_published(&self, event: &EventEnvelope) -> anyhow::Result<()> {

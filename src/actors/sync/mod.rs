@@ -6,6 +6,6 @@ pub mod outbox_relay;
 
 pub use consumer::{EventConsumer, EventHandler, HandlerError};
 pub use outbox_relay::{Outbox, OutboxRelay};
+pub mod admin;
 pub mod customer;
 pub mod system;
-pub mod admin;

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix::{Actor, ActorFutureExt, AsyncContext, Context, Handler, Message, ResponseActFuture, WrapFuture};
+use actix::{
+    Actor, ActorFutureExt, AsyncContext, Context, Handler, Message, ResponseActFuture, WrapFuture,
+};
 
 use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
 use crate::storage::amqp::{Bus, EventEnvelope};
@@ -29,8 +31,20 @@ pub struct OutboxRelay {
 }
 
 impl OutboxRelay {
-    pub fn new(name: impl Into<String>, outbox: Arc<dyn Outbox>, bus: Bus, registry: ActorRegistry) -> Self {
-        Self { name: name.into(), outbox, bus, registry, running: false, again: false }
+    pub fn new(
+        name: impl Into<String>,
+        outbox: Arc<dyn Outbox>,
+        bus: Bus,
+        registry: ActorRegistry,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            outbox,
+            bus,
+            registry,
+            running: false,
+            again: false,
+        }
     }
 
     fn drain(&mut self, ctx: &mut Context<Self>) {
@@ -74,7 +88,9 @@ impl Actor for OutboxRelay {
     fn started(&mut self, ctx: &mut Self::Context) {
         self.registry.register(&self.name, "sync-supervisor");
         self.registry.set_state(&self.name, ActorState::Running);
-        ctx.run_interval(HEARTBEAT_INTERVAL, |relay, _| relay.registry.heartbeat(&relay.name));
+        ctx.run_interval(HEARTBEAT_INTERVAL, |relay, _| {
+            relay.registry.heartbeat(&relay.name)
+        });
         ctx.run_interval(POLL_INTERVAL, |relay, ctx| relay.drain(ctx));
         self.drain(ctx);
     }

@@ -6,16 +6,24 @@ use chrono::Utc;
 use crate::actors::sync::{EventHandler, HandlerError, Outbox};
 use crate::domain::user::UserRole;
 use crate::storage::amqp::events::{
-    BOOKING_CONFIRMED, LAUNCH_SCHEDULED, LOG_RECORDED, LogRecorded, SYNC_JOB_PROGRESSED, SyncJobProgressed, SyncJobStatus,
-    USER_REGISTERED, UserRegistered,
+    BOOKING_CONFIRMED, LAUNCH_SCHEDULED, LOG_RECORDED, LogRecorded, SYNC_JOB_PROGRESSED,
+    SyncJobProgressed, SyncJobStatus, USER_REGISTERED, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::mongo::system::{LogDocument, SyncJobDocument, SystemStore};
 
-pub static AUDIT_LOG_QUEUE: QueueSpec = QueueSpec { name: "system.audit-log", bindings: &[LOG_RECORDED] };
+pub static AUDIT_LOG_QUEUE: QueueSpec = QueueSpec {
+    name: "system.audit-log",
+    bindings: &[LOG_RECORDED],
+};
 pub static SYNC_JOBS_QUEUE: QueueSpec = QueueSpec {
     name: "system.sync-jobs",
-    bindings: &[USER_REGISTERED, LAUNCH_SCHEDULED, BOOKING_CONFIRMED, SYNC_JOB_PROGRESSED],
+    bindings: &[
+        USER_REGISTERED,
+        LAUNCH_SCHEDULED,
+        BOOKING_CONFIRMED,
+        SYNC_JOB_PROGRESSED,
+    ],
 };
 
 fn transient(error: mongodb::error::Error) -> HandlerError {
@@ -38,7 +46,10 @@ impl EventHandler for AuditLogWriter {
 
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
         let entry: LogRecorded = event.data_as().map_err(malformed)?;
-        self.store.insert_log(&LogDocument::new(event.event_id.to_string(), entry)).await.map_err(transient)
+        self.store
+            .insert_log(&LogDocument::new(event.event_id.to_string(), entry))
+            .await
+            .map_err(transient)
     }
 }
 
@@ -46,8 +57,14 @@ impl EventHandler for AuditLogWriter {
 pub fn sync_targets(event: &EventEnvelope) -> Vec<&'static str> {
     match event.event_type.as_str() {
         USER_REGISTERED => {
-            let is_traveler = event.data_as::<UserRegistered>().is_ok_and(|user| user.role == UserRole::Traveler);
-            if is_traveler { vec!["operations_db", "customer_db"] } else { vec!["operations_db"] }
+            let is_traveler = event
+                .data_as::<UserRegistered>()
+                .is_ok_and(|user| user.role == UserRole::Traveler);
+            if is_traveler {
+                vec!["operations_db", "customer_db"]
+            } else {
+                vec!["operations_db"]
+            }
         }
         LAUNCH_SCHEDULED => vec!["customer_db"],
         BOOKING_CONFIRMED => vec!["operations_db"],
@@ -60,7 +77,12 @@ pub struct SyncJobRecorder {
 }
 
 impl SyncJobRecorder {
-    fn new_job(event: &EventEnvelope, target: &str, event_type: &str, status: SyncJobStatus) -> SyncJobDocument {
+    fn new_job(
+        event: &EventEnvelope,
+        target: &str,
+        event_type: &str,
+        status: SyncJobStatus,
+    ) -> SyncJobDocument {
         let now = Utc::now();
         SyncJobDocument {
             id: format!("{}:{target}", event.event_id),
@@ -84,7 +106,12 @@ impl SyncJobRecorder {
         let mut job = match self.store.sync_job(&job_id).await.map_err(transient)? {
             Some(job) => job,
             None => {
-                let mut job = Self::new_job(report, &progress.target, &progress.source_event_type, progress.status);
+                let mut job = Self::new_job(
+                    report,
+                    &progress.target,
+                    &progress.source_event_type,
+                    progress.status,
+                );
                 job.id = job_id;
                 job.data = serde_json::Value::Null;
                 job
@@ -128,7 +155,13 @@ pub struct UserOutbox {
 #[async_trait::async_trait]
 impl Outbox for UserOutbox {
     async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>> {
-        Ok(self.store.unpublished_users(limit).await?.iter().map(|user| user.registered_event()).collect())
+        Ok(self
+            .store
+            .unpublished_users(limit)
+            .await?
+            .iter()
+            .map(|user| user.registered_event())
+            .collect())
     }
 
     async fn mark_published(&self, event: &EventEnvelope) -> anyhow::Result<()> {
@@ -144,16 +177,36 @@ mod tests {
     use crate::storage::amqp::Origin;
 
     fn event(event_type: &str, data: serde_json::Value) -> EventEnvelope {
-        EventEnvelope::new(event_type, Origin { service: "test".into(), user_id: None, action: "x".into() }, None, data)
+        EventEnvelope::new(
+            event_type,
+            Origin {
+                service: "test".into(),
+                user_id: None,
+                action: "x".into(),
+            },
+            None,
+            data,
+        )
     }
 
     #[test]
     fn travellers_are_synced_to_both_stores_others_to_operations() {
-        let traveler = serde_json::json!({"user_id": "u", "email": "e@x.io", "name": "n", "role": "traveler"});
-        let agency = serde_json::json!({"user_id": "u", "email": "e@x.io", "name": "n", "role": "agency"});
-        assert_eq!(sync_targets(&event(USER_REGISTERED, traveler)), vec!["operations_db", "customer_db"]);
-        assert_eq!(sync_targets(&event(USER_REGISTERED, agency)), vec!["operations_db"]);
-        assert_eq!(sync_targets(&event(LAUNCH_SCHEDULED, serde_json::Value::Null)), vec!["customer_db"]);
+        let traveler =
+            serde_json::json!({"user_id": "u", "email": "e@x.io", "name": "n", "role": "traveler"});
+        let agency =
+            serde_json::json!({"user_id": "u", "email": "e@x.io", "name": "n", "role": "agency"});
+        assert_eq!(
+            sync_targets(&event(USER_REGISTERED, traveler)),
+            vec!["operations_db", "customer_db"]
+        );
+        assert_eq!(
+            sync_targets(&event(USER_REGISTERED, agency)),
+            vec!["operations_db"]
+        );
+        assert_eq!(
+            sync_targets(&event(LAUNCH_SCHEDULED, serde_json::Value::Null)),
+            vec!["customer_db"]
+        );
         assert!(sync_targets(&event(LOG_RECORDED, serde_json::Value::Null)).is_empty());
     }
 }

@@ -32,8 +32,20 @@ pub struct EventEnvelope {
 }
 
 impl EventEnvelope {
-    pub fn new(event_type: &str, origin: Origin, request_id: Option<String>, data: serde_json::Value) -> Self {
-        Self { event_id: Uuid::now_v7(), event_type: event_type.to_owned(), occurred_at: Utc::now(), origin, request_id, data }
+    pub fn new(
+        event_type: &str,
+        origin: Origin,
+        request_id: Option<String>,
+        data: serde_json::Value,
+    ) -> Self {
+        Self {
+            event_id: Uuid::now_v7(),
+            event_type: event_type.to_owned(),
+            occurred_at: Utc::now(),
+            origin,
+            request_id,
+            data,
+        }
     }
 
     pub fn data_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {

@@ -41,8 +41,14 @@ impl Bus {
     pub async fn connect(url: &str, namespace: &str) -> Result<Self, BusError> {
         let connection = Connection::connect(url, ConnectionProperties::default()).await?;
         let publish_channel = connection.create_channel().await?;
-        publish_channel.confirm_select(ConfirmSelectOptions::default()).await?;
-        let bus = Self { connection: std::sync::Arc::new(connection), publish_channel, namespace: namespace.to_owned() };
+        publish_channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        let bus = Self {
+            connection: std::sync::Arc::new(connection),
+            publish_channel,
+            namespace: namespace.to_owned(),
+        };
         bus.declare_exchanges().await?;
         Ok(bus)
     }
@@ -64,16 +70,33 @@ impl Bus {
     }
 
     async fn declare_exchanges(&self) -> Result<(), BusError> {
-        let durable = ExchangeDeclareOptions { durable: true, ..ExchangeDeclareOptions::default() };
+        let durable = ExchangeDeclareOptions {
+            durable: true,
+            ..ExchangeDeclareOptions::default()
+        };
         self.publish_channel
-            .exchange_declare(self.events_exchange().into(), ExchangeKind::Topic, durable, FieldTable::default())
+            .exchange_declare(
+                self.events_exchange().into(),
+                ExchangeKind::Topic,
+                durable,
+                FieldTable::default(),
+            )
             .await?;
         self.publish_channel
-            .exchange_declare(self.dead_letter_exchange().into(), ExchangeKind::Fanout, durable, FieldTable::default())
+            .exchange_declare(
+                self.dead_letter_exchange().into(),
+                ExchangeKind::Fanout,
+                durable,
+                FieldTable::default(),
+            )
             .await?;
         let dead_letters = self.queue_name("dead-letter");
         self.publish_channel
-            .queue_declare(dead_letters.clone().into(), QueueDeclareOptions::durable(), FieldTable::default())
+            .queue_declare(
+                dead_letters.clone().into(),
+                QueueDeclareOptions::durable(),
+                FieldTable::default(),
+            )
             .await?;
         self.publish_channel
             .queue_bind(
@@ -121,7 +144,13 @@ impl Bus {
             ShortString::from("x-dead-letter-exchange"),
             AMQPValue::LongString(self.dead_letter_exchange().into()),
         );
-        self.publish_channel.queue_declare(name.clone().into(), QueueDeclareOptions::durable(), arguments).await?;
+        self.publish_channel
+            .queue_declare(
+                name.clone().into(),
+                QueueDeclareOptions::durable(),
+                arguments,
+            )
+            .await?;
         for binding in spec.bindings {
             self.publish_channel
                 .queue_bind(
@@ -138,8 +167,15 @@ impl Bus {
 
     /// A private, auto-deleted queue for this process only (broadcasts such as seat changes).
     pub async fn declare_private_queue(&self, bindings: &[&str]) -> Result<String, BusError> {
-        let options = QueueDeclareOptions { exclusive: true, auto_delete: true, ..QueueDeclareOptions::default() };
-        let queue = self.publish_channel.queue_declare("".into(), options, FieldTable::default()).await?;
+        let options = QueueDeclareOptions {
+            exclusive: true,
+            auto_delete: true,
+            ..QueueDeclareOptions::default()
+        };
+        let queue = self
+            .publish_channel
+            .queue_declare("".into(), options, FieldTable::default())
+            .await?;
         let name = queue.name().to_string();
         for binding in bindings {
             self.publish_channel
@@ -158,7 +194,9 @@ impl Bus {
     /// Opens a consumer on its own channel with a prefetch window.
     pub async fn consume(&self, queue: &str, prefetch: u16) -> Result<EventStream, BusError> {
         let channel = self.connection.create_channel().await?;
-        channel.basic_qos(prefetch, BasicQosOptions::default()).await?;
+        channel
+            .basic_qos(prefetch, BasicQosOptions::default())
+            .await?;
         let consumer = channel
             .basic_consume(
                 queue.into(),
@@ -167,7 +205,10 @@ impl Bus {
                 FieldTable::default(),
             )
             .await?;
-        Ok(EventStream { _channel: channel, consumer })
+        Ok(EventStream {
+            _channel: channel,
+            consumer,
+        })
     }
 
     pub async fn close(&self) {
@@ -203,13 +244,23 @@ impl ReceivedEvent {
 
     /// Sends the message to the dead-letter queue (never back to this queue).
     pub async fn dead_letter(self) -> Result<(), BusError> {
-        self.delivery.nack(BasicNackOptions { requeue: false, ..BasicNackOptions::default() }).await?;
+        self.delivery
+            .nack(BasicNackOptions {
+                requeue: false,
+                ..BasicNackOptions::default()
+            })
+            .await?;
         Ok(())
     }
 
     /// Returns the message to the queue for a later attempt.
     pub async fn requeue(self) -> Result<(), BusError> {
-        self.delivery.nack(BasicNackOptions { requeue: true, ..BasicNackOptions::default() }).await?;
+        self.delivery
+            .nack(BasicNackOptions {
+                requeue: true,
+                ..BasicNackOptions::default()
+            })
+            .await?;
         Ok(())
     }
 }
@@ -217,13 +268,11 @@ impl ReceivedEvent {
 impl EventStream {
     /// The next message, or `None` when the channel closed (the caller's supervisor reconnects).
     pub async fn next(&mut self) -> Option<ReceivedEvent> {
-        loop {
-            match self.consumer.next().await? {
-                Ok(delivery) => return Some(ReceivedEvent { delivery }),
-                Err(error) => {
-                    tracing::warn!(error = %error, "consumer stream failed");
-                    return None;
-                }
+        match self.consumer.next().await? {
+            Ok(delivery) => Some(ReceivedEvent { delivery }),
+            Err(error) => {
+                tracing::warn!(error = %error, "consumer stream failed");
+                None
             }
         }
     }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::booking::Passenger;
 use crate::domain::launch::{LaunchStatus, Reach};
-use crate::storage::amqp::events::{BOOKING_CONFIRMED, BookingConfirmed, LaunchSnapshot, UserRegistered};
+use crate::storage::amqp::events::{
+    BOOKING_CONFIRMED, BookingConfirmed, LaunchSnapshot, UserRegistered,
+};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::mongo::is_duplicate_key;
 
@@ -72,7 +74,13 @@ pub struct SeatDocument {
 
 impl SeatDocument {
     pub fn new(launch_id: &str, seat: u32, booking_id: &str, claimed_at: DateTime<Utc>) -> Self {
-        Self { id: format!("{launch_id}:{seat}"), launch_id: launch_id.to_owned(), seat, booking_id: booking_id.to_owned(), claimed_at }
+        Self {
+            id: format!("{launch_id}:{seat}"),
+            launch_id: launch_id.to_owned(),
+            seat,
+            booking_id: booking_id.to_owned(),
+            claimed_at,
+        }
     }
 }
 
@@ -133,7 +141,11 @@ impl BookingDocument {
             passengers: self.passengers.clone(),
             created_at: self.created_at,
         };
-        let origin = Origin { service: "customer".to_owned(), user_id: Some(self.traveler_id.clone()), action: "book".to_owned() };
+        let origin = Origin {
+            service: "customer".to_owned(),
+            user_id: Some(self.traveler_id.clone()),
+            action: "book".to_owned(),
+        };
         let mut envelope = EventEnvelope::new(
             BOOKING_CONFIRMED,
             origin,
@@ -181,17 +193,33 @@ impl CustomerStore {
     }
 
     pub async fn create_indexes(&self) -> Result<(), StoreError> {
-        let plain = |keys| IndexModel::builder().keys(keys).options(IndexOptions::builder().build()).build();
-        self.seats.create_index(plain(doc! {"launch_id": 1})).await?;
-        self.bookings.create_index(plain(doc! {"launch_id": 1})).await?;
-        self.bookings.create_index(plain(doc! {"traveler_id": 1})).await?;
-        self.bookings.create_index(plain(doc! {"outbox_published": 1})).await?;
+        let plain = |keys| {
+            IndexModel::builder()
+                .keys(keys)
+                .options(IndexOptions::builder().build())
+                .build()
+        };
+        self.seats
+            .create_index(plain(doc! {"launch_id": 1}))
+            .await?;
+        self.bookings
+            .create_index(plain(doc! {"launch_id": 1}))
+            .await?;
+        self.bookings
+            .create_index(plain(doc! {"traveler_id": 1}))
+            .await?;
+        self.bookings
+            .create_index(plain(doc! {"outbox_published": 1}))
+            .await?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all, fields(launch_id = %launch.id))]
     pub async fn upsert_launch(&self, launch: &LaunchDocument) -> Result<(), StoreError> {
-        self.launches.replace_one(doc! {"_id": &launch.id}, launch).upsert(true).await?;
+        self.launches
+            .replace_one(doc! {"_id": &launch.id}, launch)
+            .upsert(true)
+            .await?;
         Ok(())
     }
 
@@ -207,19 +235,37 @@ impl CustomerStore {
 
     #[tracing::instrument(skip_all, fields(launch_id))]
     pub async fn seats_of(&self, launch_id: &str) -> Result<Vec<SeatDocument>, StoreError> {
-        self.seats.find(doc! {"launch_id": launch_id}).await?.try_collect().await
+        self.seats
+            .find(doc! {"launch_id": launch_id})
+            .await?
+            .try_collect()
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(launch_id))]
-    pub async fn bookings_of_launch(&self, launch_id: &str) -> Result<Vec<BookingDocument>, StoreError> {
-        self.bookings.find(doc! {"launch_id": launch_id}).await?.try_collect().await
+    pub async fn bookings_of_launch(
+        &self,
+        launch_id: &str,
+    ) -> Result<Vec<BookingDocument>, StoreError> {
+        self.bookings
+            .find(doc! {"launch_id": launch_id})
+            .await?
+            .try_collect()
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(traveler_id))]
-    pub async fn bookings_of_traveler(&self, traveler_id: &str) -> Result<Vec<BookingDocument>, StoreError> {
-        let mut bookings: Vec<BookingDocument> =
-            self.bookings.find(doc! {"traveler_id": traveler_id}).await?.try_collect().await?;
-        bookings.sort_by(|left, right| right.created_at.cmp(&left.created_at));
+    pub async fn bookings_of_traveler(
+        &self,
+        traveler_id: &str,
+    ) -> Result<Vec<BookingDocument>, StoreError> {
+        let mut bookings: Vec<BookingDocument> = self
+            .bookings
+            .find(doc! {"traveler_id": traveler_id})
+            .await?
+            .try_collect()
+            .await?;
+        bookings.sort_by_key(|booking| std::cmp::Reverse(booking.created_at));
         Ok(bookings)
     }
 
@@ -251,11 +297,17 @@ impl CustomerStore {
 
     /// Deletes seat documents of a booking (its write failed, or it was cancelled with a refund).
     #[tracing::instrument(skip_all, fields(booking_id))]
-    pub async fn release_seats(&self, seat_ids: &[String], booking_id: &str) -> Result<(), StoreError> {
+    pub async fn release_seats(
+        &self,
+        seat_ids: &[String],
+        booking_id: &str,
+    ) -> Result<(), StoreError> {
         if seat_ids.is_empty() {
             return Ok(());
         }
-        self.seats.delete_many(doc! {"_id": {"$in": seat_ids}, "booking_id": booking_id}).await?;
+        self.seats
+            .delete_many(doc! {"_id": {"$in": seat_ids}, "booking_id": booking_id})
+            .await?;
         Ok(())
     }
 
@@ -266,7 +318,12 @@ impl CustomerStore {
             return Ok(());
         }
         let unordered = InsertManyOptions::builder().ordered(false).build();
-        match self.bookings.insert_many(bookings).with_options(unordered).await {
+        match self
+            .bookings
+            .insert_many(bookings)
+            .with_options(unordered)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(error) if is_duplicate_key(&error) => Ok(()),
             Err(error) => Err(error),
@@ -275,11 +332,17 @@ impl CustomerStore {
 
     /// Distinct other launches on which the traveller holds a confirmed booking (VIP rule).
     #[tracing::instrument(skip_all, fields(traveler_id))]
-    pub async fn other_launches_booked(&self, traveler_id: &str, launch_id: &str) -> Result<u32, StoreError> {
+    pub async fn other_launches_booked(
+        &self,
+        traveler_id: &str,
+        launch_id: &str,
+    ) -> Result<u32, StoreError> {
         let bookings = self.bookings_of_traveler(traveler_id).await?;
         let mut launches: Vec<&str> = bookings
             .iter()
-            .filter(|booking| booking.status == BookingStatus::Confirmed && booking.launch_id != launch_id)
+            .filter(|booking| {
+                booking.status == BookingStatus::Confirmed && booking.launch_id != launch_id
+            })
             .map(|booking| booking.launch_id.as_str())
             .collect();
         launches.sort_unstable();
@@ -288,20 +351,40 @@ impl CustomerStore {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn unpublished_bookings(&self, limit: i64) -> Result<Vec<BookingDocument>, StoreError> {
-        self.bookings.find(doc! {"outbox_published": false}).limit(limit).await?.try_collect().await
+    pub async fn unpublished_bookings(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<BookingDocument>, StoreError> {
+        self.bookings
+            .find(doc! {"outbox_published": false})
+            .limit(limit)
+            .await?
+            .try_collect()
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(booking_id))]
     pub async fn mark_booking_published(&self, booking_id: &str) -> Result<(), StoreError> {
-        self.bookings.update_one(doc! {"_id": booking_id}, doc! {"$set": {"outbox_published": true}}).await?;
+        self.bookings
+            .update_one(
+                doc! {"_id": booking_id},
+                doc! {"$set": {"outbox_published": true}},
+            )
+            .await?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all, fields(user_id = %user.user_id))]
     pub async fn upsert_traveler(&self, user: &UserRegistered) -> Result<(), StoreError> {
-        let traveler = TravelerDocument { id: user.user_id.clone(), name: user.name.clone(), email: user.email.clone() };
-        self.travelers.replace_one(doc! {"_id": &traveler.id}, &traveler).upsert(true).await?;
+        let traveler = TravelerDocument {
+            id: user.user_id.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+        };
+        self.travelers
+            .replace_one(doc! {"_id": &traveler.id}, &traveler)
+            .upsert(true)
+            .await?;
         Ok(())
     }
 
@@ -322,7 +405,9 @@ fn duplicate_indexes(error: &mongodb::error::Error) -> Vec<usize> {
             .filter(|write_error| write_error.code == 11000)
             .map(|write_error| write_error.index)
             .collect(),
-        ErrorKind::Write(WriteFailure::WriteError(write_error)) if write_error.code == 11000 => vec![0],
+        ErrorKind::Write(WriteFailure::WriteError(write_error)) if write_error.code == 11000 => {
+            vec![0]
+        }
         _ => Vec::new(),
     }
 }
@@ -332,9 +417,18 @@ impl CustomerStore {
     #[tracing::instrument(skip_all, fields(seats = seat_ids.len()))]
     pub async fn release_orphan_seats(&self, seat_ids: &[String]) -> Result<(), StoreError> {
         for seat_id in seat_ids {
-            let Some(seat) = self.seats.find_one(doc! {"_id": seat_id}).await? else { continue };
-            if self.bookings.find_one(doc! {"_id": &seat.booking_id}).await?.is_none() {
-                self.seats.delete_one(doc! {"_id": seat_id, "booking_id": &seat.booking_id}).await?;
+            let Some(seat) = self.seats.find_one(doc! {"_id": seat_id}).await? else {
+                continue;
+            };
+            if self
+                .bookings
+                .find_one(doc! {"_id": &seat.booking_id})
+                .await?
+                .is_none()
+            {
+                self.seats
+                    .delete_one(doc! {"_id": seat_id, "booking_id": &seat.booking_id})
+                    .await?;
             }
         }
         Ok(())

@@ -14,7 +14,11 @@ use mongodb::{Client, Database};
 use crate::config::Secret;
 use crate::http::health::ReadinessCheck;
 
-pub async fn connect(url: &Secret, database: &str, app_name: &str) -> Result<Database, mongodb::error::Error> {
+pub async fn connect(
+    url: &Secret,
+    database: &str,
+    app_name: &str,
+) -> Result<Database, mongodb::error::Error> {
     let mut options = ClientOptions::parse(url.expose()).await?;
     options.app_name = Some(app_name.to_owned());
     // The driver's default waits 30 s for a server; fail fast and let readiness say so.
@@ -29,10 +33,9 @@ pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
     use mongodb::error::{ErrorKind, WriteFailure};
     match error.kind.as_ref() {
         ErrorKind::Write(WriteFailure::WriteError(write_error)) => write_error.code == 11000,
-        ErrorKind::InsertMany(failure) => failure
-            .write_errors
-            .as_ref()
-            .is_some_and(|errors| !errors.is_empty() && errors.iter().all(|error| error.code == 11000)),
+        ErrorKind::InsertMany(failure) => failure.write_errors.as_ref().is_some_and(|errors| {
+            !errors.is_empty() && errors.iter().all(|error| error.code == 11000)
+        }),
         ErrorKind::Command(command_error) => command_error.code == 11000,
         _ => false,
     }
@@ -50,6 +53,10 @@ impl ReadinessCheck for MongoReadiness {
     }
 
     async fn check(&self) -> Result<(), String> {
-        self.database.run_command(doc! {"ping": 1}).await.map(|_| ()).map_err(|error| error.to_string())
+        self.database
+            .run_command(doc! {"ping": 1})
+            .await
+            .map(|_| ())
+            .map_err(|error| error.to_string())
     }
 }

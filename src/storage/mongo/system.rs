@@ -8,7 +8,9 @@ use mongodb::{Collection, Database, IndexModel};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::user::UserRole;
-use crate::storage::amqp::events::{LogLevel, LogRecorded, SyncJobStatus, USER_REGISTERED, UserRegistered};
+use crate::storage::amqp::events::{
+    LogLevel, LogRecorded, SyncJobStatus, USER_REGISTERED, UserRegistered,
+};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::mongo::is_duplicate_key;
 
@@ -34,13 +36,27 @@ pub struct UserDocument {
 
 impl UserDocument {
     pub fn registered_event(&self) -> EventEnvelope {
-        let data = UserRegistered { user_id: self.user_id.clone(), email: self.email.clone(), name: self.name.clone(), role: self.role };
+        let data = UserRegistered {
+            user_id: self.user_id.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role,
+        };
         let origin = Origin {
             service: "system".to_owned(),
-            user_id: Some(self.created_by.clone().unwrap_or_else(|| self.user_id.clone())),
+            user_id: Some(
+                self.created_by
+                    .clone()
+                    .unwrap_or_else(|| self.user_id.clone()),
+            ),
             action: "register".to_owned(),
         };
-        let mut envelope = EventEnvelope::new(USER_REGISTERED, origin, self.request_id.clone(), serde_json::to_value(data).unwrap_or_default());
+        let mut envelope = EventEnvelope::new(
+            USER_REGISTERED,
+            origin,
+            self.request_id.clone(),
+            serde_json::to_value(data).unwrap_or_default(),
+        );
         if let Ok(event_id) = uuid::Uuid::parse_str(&self.event_id) {
             envelope.event_id = event_id;
         }
@@ -167,12 +183,23 @@ impl SystemStore {
     }
 
     pub async fn create_indexes(&self) -> Result<(), StoreError> {
-        let plain = |keys| IndexModel::builder().keys(keys).options(IndexOptions::builder().build()).build();
+        let plain = |keys| {
+            IndexModel::builder()
+                .keys(keys)
+                .options(IndexOptions::builder().build())
+                .build()
+        };
         self.users.create_index(plain(doc! {"user_id": 1})).await?;
-        self.users.create_index(plain(doc! {"outbox_published": 1})).await?;
+        self.users
+            .create_index(plain(doc! {"outbox_published": 1}))
+            .await?;
         self.logs.create_index(plain(doc! {"time": -1})).await?;
-        self.notifications.create_index(plain(doc! {"created_at": -1})).await?;
-        self.sync_jobs.create_index(plain(doc! {"created_at": -1})).await?;
+        self.notifications
+            .create_index(plain(doc! {"created_at": -1}))
+            .await?;
+        self.sync_jobs
+            .create_index(plain(doc! {"created_at": -1}))
+            .await?;
         Ok(())
     }
 
@@ -198,12 +225,22 @@ impl SystemStore {
 
     #[tracing::instrument(skip_all)]
     pub async fn unpublished_users(&self, limit: i64) -> Result<Vec<UserDocument>, StoreError> {
-        self.users.find(doc! {"outbox_published": false}).limit(limit).await?.try_collect().await
+        self.users
+            .find(doc! {"outbox_published": false})
+            .limit(limit)
+            .await?
+            .try_collect()
+            .await
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn mark_user_published(&self, email: &str) -> Result<(), StoreError> {
-        self.users.update_one(doc! {"_id": email}, doc! {"$set": {"outbox_published": true}}).await?;
+        self.users
+            .update_one(
+                doc! {"_id": email},
+                doc! {"$set": {"outbox_published": true}},
+            )
+            .await?;
         Ok(())
     }
 
@@ -220,7 +257,9 @@ impl SystemStore {
 
     #[tracing::instrument(skip_all)]
     pub async fn revoke_session(&self, digest: &str) -> Result<(), StoreError> {
-        self.sessions.update_one(doc! {"_id": digest}, doc! {"$set": {"revoked": true}}).await?;
+        self.sessions
+            .update_one(doc! {"_id": digest}, doc! {"$set": {"revoked": true}})
+            .await?;
         Ok(())
     }
 
@@ -236,17 +275,28 @@ impl SystemStore {
 
     #[tracing::instrument(skip_all)]
     pub async fn logs(&self, filter: ListFilter) -> Result<Vec<LogDocument>, StoreError> {
-        self.logs.find(filter.fields).sort(doc! {"time": -1}).limit(filter.limit).await?.try_collect().await
+        self.logs
+            .find(filter.fields)
+            .sort(doc! {"time": -1})
+            .limit(filter.limit)
+            .await?
+            .try_collect()
+            .await
     }
 
     /// Records a notification as pending unless it exists; returns the stored one.
     #[tracing::instrument(skip_all, fields(notification_id = %notification.id))]
-    pub async fn record_notification(&self, notification: &NotificationDocument) -> Result<NotificationDocument, StoreError> {
+    pub async fn record_notification(
+        &self,
+        notification: &NotificationDocument,
+    ) -> Result<NotificationDocument, StoreError> {
         match self.notifications.insert_one(notification).await {
             Ok(_) => Ok(notification.clone()),
-            Err(error) if is_duplicate_key(&error) => {
-                Ok(self.notifications.find_one(doc! {"_id": &notification.id}).await?.unwrap_or_else(|| notification.clone()))
-            }
+            Err(error) if is_duplicate_key(&error) => Ok(self
+                .notifications
+                .find_one(doc! {"_id": &notification.id})
+                .await?
+                .unwrap_or_else(|| notification.clone())),
             Err(error) => Err(error),
         }
     }
@@ -270,8 +320,17 @@ impl SystemStore {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn notifications(&self, filter: ListFilter) -> Result<Vec<NotificationDocument>, StoreError> {
-        self.notifications.find(filter.fields).sort(doc! {"created_at": -1}).limit(filter.limit).await?.try_collect().await
+    pub async fn notifications(
+        &self,
+        filter: ListFilter,
+    ) -> Result<Vec<NotificationDocument>, StoreError> {
+        self.notifications
+            .find(filter.fields)
+            .sort(doc! {"created_at": -1})
+            .limit(filter.limit)
+            .await?
+            .try_collect()
+            .await
     }
 
     /// Creates the job as pending if it does not exist yet (a progress report may come first).
@@ -291,12 +350,21 @@ impl SystemStore {
 
     #[tracing::instrument(skip_all, fields(job_id = %job.id))]
     pub async fn replace_sync_job(&self, job: &SyncJobDocument) -> Result<(), StoreError> {
-        self.sync_jobs.replace_one(doc! {"_id": &job.id}, job).upsert(true).await?;
+        self.sync_jobs
+            .replace_one(doc! {"_id": &job.id}, job)
+            .upsert(true)
+            .await?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn sync_jobs(&self, filter: ListFilter) -> Result<Vec<SyncJobDocument>, StoreError> {
-        self.sync_jobs.find(filter.fields).sort(doc! {"created_at": -1}).limit(filter.limit).await?.try_collect().await
+        self.sync_jobs
+            .find(filter.fields)
+            .sort(doc! {"created_at": -1})
+            .limit(filter.limit)
+            .await?
+            .try_collect()
+            .await
     }
 }

@@ -14,11 +14,19 @@ fn decode_error(error: impl std::error::Error + Send + Sync + 'static) -> sqlx::
 
 /// Stores a confirmed booking and its passengers once; a redelivery changes nothing.
 #[tracing::instrument(skip_all, fields(booking_id = %booking.booking_id))]
-pub async fn insert_confirmed(pool: &PgPool, booking: &BookingConfirmed, event_id: Uuid) -> Result<(), sqlx::Error> {
+pub async fn insert_confirmed(
+    pool: &PgPool,
+    booking: &BookingConfirmed,
+    event_id: Uuid,
+) -> Result<(), sqlx::Error> {
     let booking_id = Uuid::parse_str(&booking.booking_id).map_err(decode_error)?;
     let launch_id = Uuid::parse_str(&booking.launch_id).map_err(decode_error)?;
     let traveler_id = Uuid::parse_str(&booking.traveler_id).map_err(decode_error)?;
-    let seat_numbers: Vec<i32> = booking.seat_numbers.iter().map(|seat| i32::try_from(*seat).unwrap_or(i32::MAX)).collect();
+    let seat_numbers: Vec<i32> = booking
+        .seat_numbers
+        .iter()
+        .map(|seat| i32::try_from(*seat).unwrap_or(i32::MAX))
+        .collect();
     let mut transaction = pool.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO bookings (id, launch_id, traveler_id, traveler_name, traveler_email, seats, seat_numbers, \
@@ -97,7 +105,11 @@ pub struct AdminBooking {
 
 /// Bookings visible to the caller: of one agency's launches, or all; optionally of one launch.
 #[tracing::instrument(skip_all)]
-pub async fn list(pool: &PgPool, agency_id: Option<Uuid>, launch_id: Option<Uuid>) -> Result<Vec<AdminBooking>, sqlx::Error> {
+pub async fn list(
+    pool: &PgPool,
+    agency_id: Option<Uuid>,
+    launch_id: Option<Uuid>,
+) -> Result<Vec<AdminBooking>, sqlx::Error> {
     let rows: Vec<BookingRow> = sqlx::query_as(
         "SELECT b.id, b.launch_id, b.traveler_id, b.traveler_name, b.traveler_email, b.seats, b.seat_numbers, \
          b.price_per_seat_cents, b.total_cents, b.status, b.created_at FROM bookings b JOIN launches l ON l.id = b.launch_id \

@@ -97,5 +97,8 @@ pub async fn list(pool: &PgPool, agency_id: Option<Uuid>) -> Result<Vec<LaunchRo
 
 #[tracing::instrument(skip_all, fields(launch_id = %launch_id))]
 pub async fn find(pool: &PgPool, launch_id: Uuid) -> Result<Option<LaunchRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE l.id = $1"))).bind(launch_id).fetch_optional(pool).await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE l.id = $1")))
+        .bind(launch_id)
+        .fetch_optional(pool)
+        .await
 }

@@ -36,6 +36,10 @@ impl ReadinessCheck for PostgresReadiness {
     }
 
     async fn check(&self) -> Result<(), String> {
-        sqlx::query("SELECT 1").execute(&self.0).await.map(|_| ()).map_err(|error| error.to_string())
+        sqlx::query("SELECT 1")
+            .execute(&self.0)
+            .await
+            .map(|_| ())
+            .map_err(|error| error.to_string())
     }
 }

@@ -5,8 +5,12 @@ use sqlx::{PgPool, Postgres, Transaction};
 use crate::actors::sync::Outbox;
 use crate::storage::amqp::EventEnvelope;
 
-pub async fn append(transaction: &mut Transaction<'_, Postgres>, event: &EventEnvelope) -> Result<(), sqlx::Error> {
-    let payload = serde_json::to_value(event).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+pub async fn append(
+    transaction: &mut Transaction<'_, Postgres>,
+    event: &EventEnvelope,
+) -> Result<(), sqlx::Error> {
+    let payload =
+        serde_json::to_value(event).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
     sqlx::query("INSERT INTO outbox (id, event_type, payload) VALUES ($1, $2, $3)")
         .bind(event.event_id)
         .bind(&event.event_type)
@@ -22,17 +26,23 @@ pub struct PostgresOutbox(pub PgPool);
 impl Outbox for PostgresOutbox {
     #[tracing::instrument(skip_all)]
     async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>> {
-        let rows: Vec<(serde_json::Value,)> =
-            sqlx::query_as("SELECT payload FROM outbox WHERE published_at IS NULL ORDER BY created_at LIMIT $1")
-                .bind(limit)
-                .fetch_all(&self.0)
-                .await?;
-        rows.into_iter().map(|(payload,)| Ok(serde_json::from_value(payload)?)).collect()
+        let rows: Vec<(serde_json::Value,)> = sqlx::query_as(
+            "SELECT payload FROM outbox WHERE published_at IS NULL ORDER BY created_at LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.0)
+        .await?;
+        rows.into_iter()
+            .map(|(payload,)| Ok(serde_json::from_value(payload)?))
+            .collect()
     }
 
     #[tracing::instrument(skip_all, fields(event_id = %event.event_id))]
     async fn mark_published(&self, event: &EventEnvelope) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET published_at = now() WHERE id = $1").bind(event.event_id).execute(&self.0).await?;
+        sqlx::query("UPDATE outbox SET published_at = now() WHERE id = $1")
+            .bind(event.event_id)
+            .execute(&self.0)
+            .await?;
         Ok(())
     }
 }

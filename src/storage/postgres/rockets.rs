@@ -45,16 +45,20 @@ pub async fn insert(pool: &PgPool, rocket: &NewRocket<'_>) -> Result<RocketRow, 
 
 #[tracing::instrument(skip_all, fields(agency_id = %agency_id))]
 pub async fn of_agency(pool: &PgPool, agency_id: Uuid) -> Result<Vec<RocketRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM rockets WHERE agency_id = $1 ORDER BY created_at")))
-        .bind(agency_id)
-        .fetch_all(pool)
-        .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM rockets WHERE agency_id = $1 ORDER BY created_at"
+    )))
+    .bind(agency_id)
+    .fetch_all(pool)
+    .await
 }
 
 #[tracing::instrument(skip_all, fields(rocket_id = %rocket_id))]
 pub async fn find(pool: &PgPool, rocket_id: Uuid) -> Result<Option<RocketRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM rockets WHERE id = $1")))
-        .bind(rocket_id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM rockets WHERE id = $1"
+    )))
+    .bind(rocket_id)
+    .fetch_optional(pool)
+    .await
 }
