@@ -470,3 +470,122 @@ async fn two_processes_owning_the_same_launch_never_oversell() {
     .await;
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
+    use crate::helpers::{CustomerProcess, free_port};
+    let app = spawn_app().await;
+    let capacity = 40;
+    let launch = app.bookable_launch(capacity).await;
+    let launch_id = launch["id"].as_str().unwrap().to_owned();
+    let crowd = travelers(&app, 60).await;
+    let mut process = CustomerProcess::start(&app.settings, free_port()).await;
+    let base = process.url.clone();
+
+    let storm = join_all(crowd.iter().enumerate().map(|(index, traveler)| {
+        let client = app.client.clone();
+        let base = base.clone();
+        let launch_id = launch_id.clone();
+        async move {
+            // Spread the requests over the kill.
+            tokio::time::sleep(Duration::from_millis(5 * index as u64)).await;
+            let passengers: Vec<Value> = (0..(index % 4 + 1))
+                .map(|seat| json!({"name": format!("P{seat}"), "email": "p@astro.test", "phone": "+1 555 0100", "age": 33}))
+                .collect();
+            let response = client
+                .post(format!("{base}/api/customer/bookings"))
+                .bearer_auth(&traveler.token)
+                .header("Idempotency-Key", format!("crash-{index}"))
+                .json(&json!({"launch_id": launch_id, "passengers": passengers}))
+                .send()
+                .await
+                .ok()?;
+            let status = response.status();
+            Some((status, response.json::<Value>().await.ok()?))
+        }
+    }));
+    let killer = async {
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        process.kill();
+    };
+    let (outcomes, ()) = futures_util::join!(storm, killer);
+    let confirmed: Vec<(usize, Value)> = outcomes
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, outcome)| {
+            outcome
+                .filter(|(status, _)| *status == StatusCode::CREATED)
+                .map(|(_, body)| (index, body))
+        })
+        .collect();
+
+    assert!(!confirmed.is_empty(), "some bookings were confirmed before the kill");
+    assert!(confirmed.len() < crowd.len(), "the kill cut the storm");
+    let process = process.restart(&app.settings).await;
+    let mut sold = 0;
+    let mut seats = Vec::new();
+    for traveler in &crowd {
+        let mine: Value = app
+            .get(
+                format!("{}/api/customer/bookings", process.url),
+                Some(&traveler.token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        for booking in mine["items"].as_array().unwrap() {
+            sold += booking["seats"].as_u64().unwrap();
+            seats.extend(
+                booking["seat_numbers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|seat| seat.as_u64().unwrap()),
+            );
+        }
+    }
+    for (index, body) in &confirmed {
+        let mine: Value = app
+            .get(
+                format!("{}/api/customer/bookings", process.url),
+                Some(&crowd[*index].token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            mine["items"][0]["id"], body["id"],
+            "a booking answered 201 survives kill -9"
+        );
+    }
+    assert!(sold <= u64::from(capacity), "sold {sold} of {capacity}");
+    let before = seats.len();
+    seats.sort_unstable();
+    seats.dedup();
+    assert_eq!(seats.len(), before, "no seat sold twice");
+
+    // After the restart the launch still sells what is left, and no more.
+    let free = u64::from(capacity) - sold;
+    let listed: Value = app
+        .client
+        .get(format!("{}/api/customer/launches", process.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let shown = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["id"] == launch_id.as_str())
+        .map_or(0, |item| item["free_seats"].as_u64().unwrap());
+    assert!(
+        shown <= free,
+        "free seats shown {shown}, at most {free} (seats of unfinished writes are held back until swept)"
+    );
+    app.stop().await;
+}

@@ -380,3 +380,72 @@ impl TestApp {
         url
     }
 }
+
+/// A customer-API role running as its own OS process (the real binary), so tests can kill -9 it.
+pub struct CustomerProcess {
+    pub url: String,
+    port: u16,
+    child: std::process::Child,
+}
+
+impl CustomerProcess {
+    pub async fn start(settings: &Settings, port: u16) -> Self {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_astro-bookings"))
+            .arg("serve")
+            .env("ASTRO_ROLES", "customer")
+            .env("ASTRO_CUSTOMER_PORT", port.to_string())
+            .env(
+                "ASTRO_CUSTOMER_MONGO_URL",
+                settings.customer_mongo_url.expose(),
+            )
+            .env("ASTRO_CUSTOMER_MONGO_DB", &settings.customer_mongo_db)
+            .env("ASTRO_AMQP_URL", settings.amqp_url.expose())
+            .env("ASTRO_AMQP_NAMESPACE", &settings.amqp_namespace)
+            .env("ASTRO_TOKEN_SECRET", settings.token_secret.expose())
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("customer process starts");
+        let url = format!("http://127.0.0.1:{port}");
+        let process = Self { url, port, child };
+        let client = Client::new();
+        let ready = format!("{}/api/customer/health/ready", process.url);
+        eventually(
+            Duration::from_secs(30),
+            "customer process ready",
+            || async {
+                let response = client.get(&ready).send().await.ok()?;
+                (response.status() == StatusCode::OK).then_some(())
+            },
+        )
+        .await;
+        process
+    }
+
+    /// SIGKILL: no drain, no flush.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("kill -9");
+        let _status = self.child.wait();
+    }
+
+    pub async fn restart(mut self, settings: &Settings) -> Self {
+        self.kill();
+        Self::start(settings, self.port).await
+    }
+}
+
+impl Drop for CustomerProcess {
+    fn drop(&mut self) {
+        let _already_dead = self.child.kill();
+        let _status = self.child.wait();
+    }
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
