@@ -519,7 +519,10 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
         })
         .collect();
 
-    assert!(!confirmed.is_empty(), "some bookings were confirmed before the kill");
+    assert!(
+        !confirmed.is_empty(),
+        "some bookings were confirmed before the kill"
+    );
     assert!(confirmed.len() < crowd.len(), "the kill cut the storm");
     let process = process.restart(&app.settings).await;
     let mut sold = 0;

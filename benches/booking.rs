@@ -1,0 +1,300 @@
+//! Booking throughput on one hot launch through the HTTP API, the actor path against a baseline
+//! that does one conditional `UPDATE … WHERE free >= n` per request in PostgreSQL; then the public
+//! listing against a static JSON endpoint of the same server. Prints numbers; asserts no oversell.
+//!
+//! Run with the servers up: `source scripts/env.sh && cargo bench --bench booking`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use astro_bookings::app::Application;
+use astro_bookings::auth::TokenKeys;
+use astro_bookings::config::{Role, Settings};
+use astro_bookings::domain::launch::{LaunchStatus, Reach};
+use astro_bookings::domain::user::UserRole;
+use astro_bookings::storage::mongo::customer::{CustomerStore, LaunchDocument};
+use serde_json::json;
+use sqlx::{Connection, PgPool};
+
+const CAPACITY: u32 = 4_000;
+const CONCURRENCY: usize = 64;
+const LISTING_SECONDS: u64 = 3;
+
+struct Outcome {
+    created_seats: u64,
+    refused: u64,
+    other: u64,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Outcome {
+    fn print(&self, name: &str) {
+        let mut latencies = self.latencies.clone();
+        latencies.sort_unstable();
+        let percentile = |p: f64| {
+            latencies[((latencies.len() as f64 - 1.0) * p) as usize].as_secs_f64() * 1000.0
+        };
+        println!(
+            "{name:<28} {:>8.0} bookings/s   p50 {:>6.2} ms   p99 {:>7.2} ms   sold {} (refused {}, other {})",
+            self.created_seats as f64 / self.elapsed.as_secs_f64(),
+            percentile(0.50),
+            percentile(0.99),
+            self.created_seats,
+            self.refused,
+            self.other
+        );
+    }
+}
+
+/// `requests` POSTs from CONCURRENCY workers; each request books one seat.
+async fn drive(requests: Vec<reqwest::RequestBuilder>) -> Outcome {
+    let queue = Arc::new(std::sync::Mutex::new(requests));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let queue = Arc::clone(&queue);
+            tokio::spawn(async move {
+                let mut results = Vec::new();
+                loop {
+                    let Some(request) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let sent = Instant::now();
+                    let status = request
+                        .send()
+                        .await
+                        .map(|response| response.status().as_u16())
+                        .unwrap_or(0);
+                    results.push((status, sent.elapsed()));
+                }
+                results
+            })
+        })
+        .collect();
+    let mut outcome = Outcome {
+        created_seats: 0,
+        refused: 0,
+        other: 0,
+        elapsed: Duration::ZERO,
+        latencies: Vec::new(),
+    };
+    for worker in workers {
+        for (status, latency) in worker.await.unwrap() {
+            match status {
+                200 | 201 => outcome.created_seats += 1,
+                409 => outcome.refused += 1,
+                _ => outcome.other += 1,
+            }
+            outcome.latencies.push(latency);
+        }
+    }
+    outcome.elapsed = started.elapsed();
+    outcome
+}
+
+async fn requests_per_second(client: &reqwest::Client, url: &str) -> f64 {
+    let done = Arc::new(AtomicUsize::new(0));
+    let deadline = Instant::now() + Duration::from_secs(LISTING_SECONDS);
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let (client, url, done) = (client.clone(), url.to_owned(), Arc::clone(&done));
+            tokio::spawn(async move {
+                while Instant::now() < deadline {
+                    let response = client.get(&url).send().await.unwrap();
+                    assert!(response.status().is_success());
+                    response.bytes().await.unwrap();
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    done.load(Ordering::Relaxed) as f64 / LISTING_SECONDS as f64
+}
+
+async fn baseline_book(pool: web::Data<PgPool>, path: web::Path<String>) -> HttpResponse {
+    let sold = sqlx::query("UPDATE bench_launches SET free = free - 1 WHERE id = $1 AND free >= 1")
+        .bind(path.into_inner())
+        .execute(pool.get_ref())
+        .await
+        .unwrap();
+    if sold.rows_affected() == 1 {
+        HttpResponse::Created().json(json!({"seats": 1}))
+    } else {
+        HttpResponse::Conflict().finish()
+    }
+}
+
+#[actix_web::main]
+async fn main() {
+    let unique = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
+    let admin_url = std::env::var("ASTRO_PG_ADMIN_URL").expect("source scripts/env.sh first");
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    let database = format!("astro_bench_{unique}");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let database_url = admin_url.replace("/postgres?", &format!("/{database}?"));
+    let overrides = [
+        ("ASTRO_ROLES", "customer".to_owned()),
+        ("ASTRO_CUSTOMER_PORT", "0".to_owned()),
+        ("ASTRO_CUSTOMER_MONGO_DB", format!("bench{unique}")),
+        ("ASTRO_AMQP_NAMESPACE", format!("bench-{unique}")),
+        ("ASTRO_DATABASE_URL", database_url.clone()),
+        ("RUST_LOG", "warn".to_owned()),
+    ];
+    let settings = Settings::from_lookup(|key| {
+        overrides
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| value.clone())
+            .or_else(|| std::env::var(key).ok())
+    })
+    .unwrap();
+
+    // The hot launch, straight into the customer DB.
+    let database_handle = astro_bookings::storage::mongo::connect(
+        &settings.customer_mongo_url,
+        &settings.customer_mongo_db,
+        "bench",
+    )
+    .await
+    .unwrap();
+    let store = CustomerStore::new(&database_handle);
+    let launch_id = uuid::Uuid::new_v4().to_string();
+    store
+        .upsert_launch(&LaunchDocument {
+            id: launch_id.clone(),
+            slug: format!("bench-{unique}"),
+            agency_id: uuid::Uuid::new_v4().to_string(),
+            agency_name: "Bench Agency".into(),
+            agency_email: "bench@astro.test".into(),
+            rocket_name: "Bench".into(),
+            mission_name: "Hot Launch".into(),
+            spaceport: "Bench Port".into(),
+            destination: Reach::Moon,
+            launch_at: chrono::Utc::now() + chrono::Duration::days(800),
+            price_per_seat_cents: 100_000,
+            minimum_passengers: 1,
+            capacity: CAPACITY,
+            status: LaunchStatus::Scheduled,
+            updated_at: chrono::Utc::now(),
+        })
+        .await
+        .unwrap();
+    let application = Application::start(settings.clone()).await.unwrap();
+    let customer = format!(
+        "http://127.0.0.1:{}",
+        application.port(Role::Customer).unwrap()
+    );
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONCURRENCY)
+        .build()
+        .unwrap();
+    while client
+        .get(format!("{customer}/api/customer/health/ready"))
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .ok()
+        != Some(200)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Baseline server: same machine, same client, one conditional UPDATE per booking.
+    let pool = PgPool::connect(&database_url).await.unwrap();
+    sqlx::query("CREATE TABLE bench_launches (id text PRIMARY KEY, free integer NOT NULL CHECK (free >= 0))").execute(&pool).await.unwrap();
+    sqlx::query("INSERT INTO bench_launches VALUES ($1, $2)")
+        .bind(&launch_id)
+        .bind(CAPACITY as i32)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let baseline_pool = web::Data::new(pool.clone());
+    let baseline = HttpServer::new(move || {
+        App::new()
+            .app_data(baseline_pool.clone())
+            .route("/book/{id}", web::post().to(baseline_book))
+    })
+    .workers(settings.http_workers)
+    .bind(("127.0.0.1", 0))
+    .unwrap();
+    let baseline_port = baseline.addrs()[0].port();
+    let baseline = baseline.run();
+    let baseline_handle = baseline.handle();
+    tokio::spawn(baseline);
+
+    let keys = TokenKeys::new(&settings.token_secret, Duration::from_secs(3600));
+    let attempts = CAPACITY as usize + CAPACITY as usize / 4;
+    println!(
+        "one hot launch, {CAPACITY} seats, {attempts} one-seat bookings from {CONCURRENCY} concurrent clients"
+    );
+    let actor_requests: Vec<_> = (0..attempts)
+        .map(|index| {
+            let traveler = uuid::Uuid::new_v4().to_string();
+            let token = keys.issue(&traveler, UserRole::Traveler, "Bench", "bench@astro.test").unwrap();
+            client
+                .post(format!("{customer}/api/customer/bookings"))
+                .bearer_auth(token)
+                .header("Idempotency-Key", format!("bench-{index}"))
+                .json(&json!({"launch_id": launch_id, "passengers": [{"name": "B", "email": "b@astro.test", "phone": "+1 555 0100", "age": 30}]}))
+        })
+        .collect();
+    let baseline_requests: Vec<_> = (0..attempts)
+        .map(|_| client.post(format!("http://127.0.0.1:{baseline_port}/book/{launch_id}")))
+        .collect();
+
+    let actor = drive(actor_requests).await;
+    let postgres = drive(baseline_requests).await;
+    actor.print("launch actor (HTTP)");
+    postgres.print("baseline UPDATE (HTTP)");
+    println!(
+        "actor / baseline throughput: {:.2}x",
+        (actor.created_seats as f64 / actor.elapsed.as_secs_f64())
+            / (postgres.created_seats as f64 / postgres.elapsed.as_secs_f64())
+    );
+
+    let stored_seats = store.seats_of(&launch_id).await.unwrap().len() as u64;
+    let free_left: i32 = sqlx::query_scalar("SELECT free FROM bench_launches WHERE id = $1")
+        .bind(&launch_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    println!(
+        "oversell check: actor sold {} = {} seat documents (capacity {CAPACITY}); baseline sold {} with {free_left} left",
+        actor.created_seats, stored_seats, postgres.created_seats
+    );
+    assert_eq!(
+        actor.created_seats, stored_seats,
+        "every 201 is a stored seat"
+    );
+    assert!(
+        stored_seats <= u64::from(CAPACITY) && postgres.created_seats <= u64::from(CAPACITY),
+        "oversold"
+    );
+
+    let listing = requests_per_second(&client, &format!("{customer}/api/customer/launches")).await;
+    let static_json =
+        requests_per_second(&client, &format!("{customer}/api/customer/health/live")).await;
+    println!("listing GET /api/customer/launches  {listing:>8.0} req/s");
+    println!(
+        "static  GET /api/customer/health/live {static_json:>8.0} req/s   (listing / static: {:.2})",
+        listing / static_json
+    );
+
+    baseline_handle.stop(true).await;
+    application.stop().await;
+}
