@@ -67,9 +67,11 @@ impl Application {
         Ok(())
     }
 
-    pub async fn stop(self) {
+    /// Every role stops accepting and drains at once; then each flushes its actors.
+    pub async fn stop(mut self) {
+        futures_util::future::join_all(self.roles.iter_mut().map(RunningRole::drain)).await;
         for role in self.roles {
-            role.stop().await;
+            role.finish().await;
         }
         self.bus.close().await;
     }

@@ -44,10 +44,14 @@ pub struct RunningRole {
 }
 
 impl RunningRole {
-    /// Stops accepting, drains in-flight requests, then flushes actors and closes stores.
-    pub async fn stop(self) {
+    /// Stops accepting and drains in-flight requests.
+    pub async fn drain(&mut self) {
         tracing::info!(role = self.role.as_str(), "stopping: draining requests");
         self.server.stop(true).await;
+    }
+
+    /// After `drain`: flushes actors and closes stores.
+    pub async fn finish(self) {
         if let Err(error) = self.server_task.await {
             tracing::warn!(role = self.role.as_str(), error = %error, "server task ended badly");
         }
