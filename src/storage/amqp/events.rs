@@ -48,6 +48,24 @@ impl EventEnvelope {
         }
     }
 
+    /// The event an outbox marker stands for: same id and time on every relay attempt, so
+    /// consumers recognise a republished event.
+    pub fn from_outbox(
+        event_type: &str,
+        origin: Origin,
+        request_id: Option<String>,
+        data: serde_json::Value,
+        event_id: &str,
+        occurred_at: DateTime<Utc>,
+    ) -> Self {
+        let mut envelope = Self::new(event_type, origin, request_id, data);
+        if let Ok(event_id) = Uuid::parse_str(event_id) {
+            envelope.event_id = event_id;
+        }
+        envelope.occurred_at = occurred_at;
+        envelope
+    }
+
     pub fn data_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         serde_json::from_value(self.data.clone())
     }

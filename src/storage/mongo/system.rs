@@ -51,17 +51,14 @@ impl UserDocument {
             ),
             action: "register".to_owned(),
         };
-        let mut envelope = EventEnvelope::new(
+        EventEnvelope::from_outbox(
             USER_REGISTERED,
             origin,
             self.request_id.clone(),
             serde_json::to_value(data).unwrap_or_default(),
-        );
-        if let Ok(event_id) = uuid::Uuid::parse_str(&self.event_id) {
-            envelope.event_id = event_id;
-        }
-        envelope.occurred_at = self.created_at;
-        envelope
+            &self.event_id,
+            self.created_at,
+        )
     }
 }
 
