@@ -24,7 +24,7 @@ use astro_bookings::storage::mongo::customer::{CustomerStore, LaunchDocument};
 use serde_json::json;
 use sqlx::{Connection, PgPool};
 
-const CAPACITY: u32 = 4_000;
+const CAPACITY: u32 = 2_000;
 const CONCURRENCY: usize = 64;
 const LISTING_SECONDS: u64 = 3;
 

@@ -10,7 +10,9 @@ use crate::actors::audit_log::{AuditLog, Subject};
 use crate::actors::launch::board::{ListingOrder, ListingQuery, PublicLaunch};
 use crate::actors::launch::directory::DispatchError;
 use crate::actors::launch::{BookingFailure, BookingRequest, LaunchBoard, LaunchDirectory};
-use crate::domain::booking::{BookingRefusal, MAX_SEATS_PER_VIP_BOOKING, Passenger, is_vip};
+use crate::domain::booking::{
+    BookingRefusal, MAX_SEATS_PER_BOOKING, MAX_SEATS_PER_VIP_BOOKING, Passenger, is_vip,
+};
 use crate::domain::launch::Reach;
 use crate::domain::user::UserRole;
 use crate::http::auth::CurrentUser;
@@ -249,11 +251,18 @@ pub async fn create_booking(
     if !state.directory.knows(launch_id) {
         return Err(ApiError::NotFound("launch"));
     }
-    let other_launches = state
-        .store
-        .other_launches_booked(user.id(), launch_id)
-        .await
-        .map_err(ApiError::internal)?;
+    // Only a booking above the regular limit needs to know whether the traveller is a VIP; the
+    // lookup reads the traveller's bookings, so the common case skips it.
+    let wants_vip_seats = passengers.len() > MAX_SEATS_PER_BOOKING as usize;
+    let other_launches = if wants_vip_seats {
+        state
+            .store
+            .other_launches_booked(user.id(), launch_id)
+            .await
+            .map_err(ApiError::internal)?
+    } else {
+        0
+    };
     let booking_request = BookingRequest {
         traveler_id: user.id().to_owned(),
         traveler_name: user.0.name.clone(),
