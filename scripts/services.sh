@@ -40,7 +40,7 @@ start_ferretdb() {
   port_open "$ASTRO_MONGO_PORT" && return 0
   mkdir -p "$ASTRO_LOCAL/ferretdb"
   nohup ferretdb --listen-addr="127.0.0.1:$ASTRO_MONGO_PORT" --handler=sqlite \
-    --sqlite-url="file:$ASTRO_LOCAL/ferretdb/" --telemetry=disable --debug-addr=- \
+    --sqlite-url="file:$ASTRO_LOCAL/ferretdb/" --telemetry=disable --state-dir="$ASTRO_LOCAL/ferretdb" --debug-addr=- \
     --log-level=warn >"$LOGS/ferretdb.log" 2>&1 &
   echo $! >"$RUN/ferretdb.pid"
   wait_for_port "$ASTRO_MONGO_PORT" FerretDB "$LOGS/ferretdb.log"
