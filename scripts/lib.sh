@@ -25,3 +25,20 @@ wait_for_port() {
     fi
   done
 }
+
+# start_system LOGFILE: migrates, seeds the IT employee, starts the edge and all roles in one
+# process (in the background; its pid in APP_PID) and waits until every role is ready.
+start_system() {
+  local logfile=$1 bin="$ASTRO_ROOT/target/debug/astro-bookings"
+  timed "operations DB migrations" "$bin" migrate >>"$logfile" 2>&1
+  timed "seed IT employee" "$bin" seed >>"$logfile" 2>&1
+  "$ASTRO_ROOT/scripts/edge.sh" start
+  "$bin" serve >>"$logfile" 2>&1 &
+  APP_PID=$!
+  for role in customer admin system scheduler; do
+    until curl -fs "$ASTRO_EDGE_URL/api/$role/health/ready" >/dev/null; do
+      kill -0 "$APP_PID" 2>/dev/null || die "the application exited; see $logfile"
+      sleep 0.2
+    done
+  done
+}

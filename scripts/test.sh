@@ -18,20 +18,9 @@ if [[ -f web/package.json ]]; then
   timed "web build" bash -c 'cd web && npm run --silent build >/dev/null'
 fi
 
-# The whole system behind the edge, for the Playwright API (and browser) tests.
-BIN="$ASTRO_ROOT/target/debug/astro-bookings"
-cargo build --quiet --bin astro-bookings
-"$BIN" migrate >>"$ASTRO_LOCAL/logs/astro-test.log" 2>&1
-"$BIN" seed >>"$ASTRO_LOCAL/logs/astro-test.log" 2>&1
-scripts/edge.sh start
-"$BIN" serve >>"$ASTRO_LOCAL/logs/astro-test.log" 2>&1 &
-app=$!
-trap 'kill -TERM $app 2>/dev/null || true; wait $app 2>/dev/null || true' EXIT
-for role in customer admin system scheduler; do
-  until curl -fs "$ASTRO_EDGE_URL/api/$role/health/ready" >/dev/null; do
-    kill -0 $app 2>/dev/null || die "the application exited; see .local/logs/astro-test.log"
-    sleep 0.2
-  done
-done
+# The whole system behind the edge, for the Playwright API (and browser) tests; the binary is
+# the one `cargo test` just built.
+start_system "$ASTRO_LOCAL/logs/astro-test.log"
+trap 'kill -TERM $APP_PID 2>/dev/null || true; wait $APP_PID 2>/dev/null || true' EXIT
 timed "Playwright tests" bash -c 'cd e2e && npx playwright test'
 log "all checks passed in $((SECONDS - started)) s"

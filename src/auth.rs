@@ -133,13 +133,18 @@ pub async fn verify_password(
 }
 
 /// A hash of a random password, checked when the email is unknown so that login takes the same
-/// time whether or not the account exists.
+/// time whether or not the account exists. Made once per process: hashing it on every such
+/// login would double their cost and give the timing away.
 pub async fn dummy_hash() -> Result<String, PasswordError> {
-    hash_password(
-        Password::parse(&format!("x{}", uuid::Uuid::new_v4().simple()))
-            .map_err(|error| PasswordError::Hashing(error.0))?,
-    )
-    .await
+    static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY_HASH
+        .get_or_try_init(|| async {
+            let password = Password::parse(&format!("x{}", uuid::Uuid::new_v4().simple()))
+                .map_err(|error| PasswordError::Hashing(error.0))?;
+            hash_password(password).await
+        })
+        .await
+        .cloned()
 }
 
 #[cfg(test)]

@@ -19,10 +19,10 @@ use crate::domain::user::{Email, Password, PersonName, UserRole};
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::http::request_id::current_request_id;
-use crate::storage::amqp::events::LogLevel;
+use crate::storage::amqp::events::{LogLevel, LogRecorded};
 use crate::storage::mongo::system::{
-    ListFilter, LogDocument, NotificationDocument, NotificationStatus, SessionDocument,
-    SyncJobDocument, SystemStore, UserDocument,
+    ListFilter, NotificationDocument, NotificationStatus, SessionDocument, SyncJobDocument,
+    SystemStore, UserDocument,
 };
 
 /// Failed sign-ins allowed per email and per client address in one window.
@@ -449,9 +449,18 @@ pub struct Listing<T: Serialize> {
     items: Vec<T>,
 }
 
+/// A log entry as IT reads it: `id` and the entry's fields.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LogEntry {
+    id: String,
+    #[serde(flatten)]
+    #[schema(inline)]
+    entry: LogRecorded,
+}
+
 /// System log entries, newest first.
 #[utoipa::path(get, path = "/api/system/logs", params(ListParams),
-    responses((status = 200, body = Listing<LogDocument>), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
+    responses((status = 200, body = Listing<LogEntry>), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
 pub async fn logs(
     state: web::Data<SystemState>,
     user: CurrentUser,
@@ -492,12 +501,19 @@ pub async fn logs(
         .map_err(ApiError::internal)?;
     if let Some(needle) = needle {
         entries.retain(|entry| {
-            entry.message.to_lowercase().contains(&needle)
-                || entry.event.to_lowercase().contains(&needle)
+            entry.entry.message.to_lowercase().contains(&needle)
+                || entry.entry.event.to_lowercase().contains(&needle)
         });
     }
     entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    Ok(HttpResponse::Ok().json(Listing { items: entries }))
+    let items: Vec<LogEntry> = entries
+        .into_iter()
+        .map(|document| LogEntry {
+            id: document.id,
+            entry: document.entry,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Listing { items }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

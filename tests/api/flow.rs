@@ -125,6 +125,13 @@ async fn one_booking_flows_through_every_part() {
                 .json()
                 .await
                 .ok()?;
+            assert!(
+                body["items"]
+                    .as_array()?
+                    .iter()
+                    .all(|item| item["id"].is_string()),
+                "log entries carry their id"
+            );
             let events: Vec<&str> = body["items"]
                 .as_array()?
                 .iter()

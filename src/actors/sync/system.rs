@@ -47,7 +47,10 @@ impl EventHandler for AuditLogWriter {
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
         let entry: LogRecorded = event.data_as().map_err(malformed)?;
         self.store
-            .insert_log(&LogDocument::new(event.event_id.to_string(), entry))
+            .insert_log(&LogDocument {
+                id: event.event_id.to_string(),
+                entry,
+            })
             .await
             .map_err(transient)
     }

@@ -129,7 +129,7 @@ pub struct LaunchSeatsChanged {
 }
 
 /// `log.recorded.v1`: one audit/system log entry for the system DB.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LogRecorded {
     pub time: DateTime<Utc>,
     pub level: LogLevel,
@@ -140,6 +140,7 @@ pub struct LogRecorded {
     pub entity_id: Option<String>,
     pub request_id: Option<String>,
     pub message: String,
+    #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }
 

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use mongodb::bson::doc;
-use mongodb::options::{IndexOptions, InsertManyOptions};
-use mongodb::{Collection, Database, IndexModel};
+use mongodb::options::InsertManyOptions;
+use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::booking::Passenger;
@@ -15,7 +15,7 @@ use crate::storage::amqp::events::{
     BOOKING_CONFIRMED, BookingConfirmed, LaunchSnapshot, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, Origin};
-use crate::storage::mongo::is_duplicate_key;
+use crate::storage::mongo::{create_indexes, is_duplicate_key};
 
 pub type StoreError = mongodb::error::Error;
 
@@ -190,25 +190,16 @@ impl CustomerStore {
     }
 
     pub async fn create_indexes(&self) -> Result<(), StoreError> {
-        let plain = |keys| {
-            IndexModel::builder()
-                .keys(keys)
-                .options(IndexOptions::builder().build())
-                .build()
-        };
-        self.seats
-            .create_index(plain(doc! {"launch_id": 1}))
-            .await?;
-        self.bookings
-            .create_index(plain(doc! {"launch_id": 1}))
-            .await?;
-        self.bookings
-            .create_index(plain(doc! {"traveler_id": 1}))
-            .await?;
-        self.bookings
-            .create_index(plain(doc! {"outbox_published": 1}))
-            .await?;
-        Ok(())
+        create_indexes(&self.seats, [doc! {"launch_id": 1}]).await?;
+        create_indexes(
+            &self.bookings,
+            [
+                doc! {"launch_id": 1},
+                doc! {"traveler_id": 1},
+                doc! {"outbox_published": 1},
+            ],
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all, fields(launch_id = %launch.id))]

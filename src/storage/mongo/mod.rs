@@ -28,6 +28,49 @@ pub async fn connect(
     Ok(Client::with_options(options)?.database(database))
 }
 
+/// Creates plain (non-unique) indexes, one per key document.
+pub async fn create_indexes<T: Send + Sync>(
+    collection: &mongodb::Collection<T>,
+    keys: impl IntoIterator<Item = mongodb::bson::Document>,
+) -> Result<(), mongodb::error::Error> {
+    for key in keys {
+        collection
+            .create_index(mongodb::IndexModel::builder().keys(key).build())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts a document whose `_id` makes it unique; `Ok(false)` when it was already there (a
+/// redelivery, a replay, a taken email).
+pub async fn insert_once<T: serde::Serialize + Send + Sync>(
+    collection: &mongodb::Collection<T>,
+    document: &T,
+) -> Result<bool, mongodb::error::Error> {
+    match collection.insert_one(document).await {
+        Ok(_) => Ok(true),
+        Err(error) if is_duplicate_key(&error) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
+/// Documents matching `filter`, newest first by `time_field`, at most `limit`.
+pub async fn newest_first<T: serde::de::DeserializeOwned + Send + Sync>(
+    collection: &mongodb::Collection<T>,
+    filter: mongodb::bson::Document,
+    time_field: &str,
+    limit: i64,
+) -> Result<Vec<T>, mongodb::error::Error> {
+    use futures_util::TryStreamExt;
+    collection
+        .find(filter)
+        .sort(doc! {time_field: -1})
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await
+}
+
 /// True when an insert failed only because the `_id` (or a unique key) already exists.
 pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
     use mongodb::error::{ErrorKind, WriteFailure};

@@ -3,16 +3,13 @@
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use mongodb::bson::{Document, doc};
-use mongodb::options::IndexOptions;
-use mongodb::{Collection, Database, IndexModel};
+use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::user::UserRole;
-use crate::storage::amqp::events::{
-    LogLevel, LogRecorded, SyncJobStatus, USER_REGISTERED, UserRegistered,
-};
+use crate::storage::amqp::events::{LogRecorded, SyncJobStatus, USER_REGISTERED, UserRegistered};
 use crate::storage::amqp::{EventEnvelope, Origin};
-use crate::storage::mongo::is_duplicate_key;
+use crate::storage::mongo::{create_indexes, insert_once, newest_first};
 
 pub type StoreError = mongodb::error::Error;
 
@@ -74,39 +71,13 @@ pub struct SessionDocument {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+/// A log entry as stored: the entry itself, keyed by the id of the event that carried it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LogDocument {
     #[serde(rename = "_id")]
     pub id: String,
-    pub time: DateTime<Utc>,
-    pub level: LogLevel,
-    pub service: String,
-    pub event: String,
-    pub user_id: Option<String>,
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
-    pub request_id: Option<String>,
-    pub message: String,
-    #[schema(value_type = Object)]
-    pub data: serde_json::Value,
-}
-
-impl LogDocument {
-    pub fn new(id: String, entry: LogRecorded) -> Self {
-        Self {
-            id,
-            time: entry.time,
-            level: entry.level,
-            service: entry.service,
-            event: entry.event,
-            user_id: entry.user_id,
-            entity_type: entry.entity_type,
-            entity_id: entry.entity_id,
-            request_id: entry.request_id,
-            message: entry.message,
-            data: entry.data,
-        }
-    }
+    #[serde(flatten)]
+    pub entry: LogRecorded,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -180,34 +151,20 @@ impl SystemStore {
     }
 
     pub async fn create_indexes(&self) -> Result<(), StoreError> {
-        let plain = |keys| {
-            IndexModel::builder()
-                .keys(keys)
-                .options(IndexOptions::builder().build())
-                .build()
-        };
-        self.users.create_index(plain(doc! {"user_id": 1})).await?;
-        self.users
-            .create_index(plain(doc! {"outbox_published": 1}))
-            .await?;
-        self.logs.create_index(plain(doc! {"time": -1})).await?;
-        self.notifications
-            .create_index(plain(doc! {"created_at": -1}))
-            .await?;
-        self.sync_jobs
-            .create_index(plain(doc! {"created_at": -1}))
-            .await?;
-        Ok(())
+        create_indexes(
+            &self.users,
+            [doc! {"user_id": 1}, doc! {"outbox_published": 1}],
+        )
+        .await?;
+        create_indexes(&self.logs, [doc! {"time": -1}]).await?;
+        create_indexes(&self.notifications, [doc! {"created_at": -1}]).await?;
+        create_indexes(&self.sync_jobs, [doc! {"created_at": -1}]).await
     }
 
     /// Inserts a user; `Ok(false)` when the email is taken.
     #[tracing::instrument(skip_all, fields(user_id = %user.user_id))]
     pub async fn insert_user(&self, user: &UserDocument) -> Result<bool, StoreError> {
-        match self.users.insert_one(user).await {
-            Ok(_) => Ok(true),
-            Err(error) if is_duplicate_key(&error) => Ok(false),
-            Err(error) => Err(error),
-        }
+        insert_once(&self.users, user).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -263,22 +220,12 @@ impl SystemStore {
     /// Inserts a log entry once (its id is the event id, so a redelivery is a no-op).
     #[tracing::instrument(skip_all)]
     pub async fn insert_log(&self, entry: &LogDocument) -> Result<(), StoreError> {
-        match self.logs.insert_one(entry).await {
-            Ok(_) => Ok(()),
-            Err(error) if is_duplicate_key(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        insert_once(&self.logs, entry).await.map(|_| ())
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn logs(&self, filter: ListFilter) -> Result<Vec<LogDocument>, StoreError> {
-        self.logs
-            .find(filter.fields)
-            .sort(doc! {"time": -1})
-            .limit(filter.limit)
-            .await?
-            .try_collect()
-            .await
+        newest_first(&self.logs, filter.fields, "time", filter.limit).await
     }
 
     /// Records a notification as pending unless it exists; returns the stored one.
@@ -287,15 +234,14 @@ impl SystemStore {
         &self,
         notification: &NotificationDocument,
     ) -> Result<NotificationDocument, StoreError> {
-        match self.notifications.insert_one(notification).await {
-            Ok(_) => Ok(notification.clone()),
-            Err(error) if is_duplicate_key(&error) => Ok(self
-                .notifications
-                .find_one(doc! {"_id": &notification.id})
-                .await?
-                .unwrap_or_else(|| notification.clone())),
-            Err(error) => Err(error),
+        if insert_once(&self.notifications, notification).await? {
+            return Ok(notification.clone());
         }
+        Ok(self
+            .notifications
+            .find_one(doc! {"_id": &notification.id})
+            .await?
+            .unwrap_or_else(|| notification.clone()))
     }
 
     #[tracing::instrument(skip_all, fields(notification_id))]
@@ -321,23 +267,19 @@ impl SystemStore {
         &self,
         filter: ListFilter,
     ) -> Result<Vec<NotificationDocument>, StoreError> {
-        self.notifications
-            .find(filter.fields)
-            .sort(doc! {"created_at": -1})
-            .limit(filter.limit)
-            .await?
-            .try_collect()
-            .await
+        newest_first(
+            &self.notifications,
+            filter.fields,
+            "created_at",
+            filter.limit,
+        )
+        .await
     }
 
     /// Creates the job as pending if it does not exist yet (a progress report may come first).
     #[tracing::instrument(skip_all, fields(job_id = %job.id))]
     pub async fn record_sync_job(&self, job: &SyncJobDocument) -> Result<(), StoreError> {
-        match self.sync_jobs.insert_one(job).await {
-            Ok(_) => Ok(()),
-            Err(error) if is_duplicate_key(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        insert_once(&self.sync_jobs, job).await.map(|_| ())
     }
 
     #[tracing::instrument(skip_all, fields(job_id))]
@@ -356,12 +298,6 @@ impl SystemStore {
 
     #[tracing::instrument(skip_all)]
     pub async fn sync_jobs(&self, filter: ListFilter) -> Result<Vec<SyncJobDocument>, StoreError> {
-        self.sync_jobs
-            .find(filter.fields)
-            .sort(doc! {"created_at": -1})
-            .limit(filter.limit)
-            .await?
-            .try_collect()
-            .await
+        newest_first(&self.sync_jobs, filter.fields, "created_at", filter.limit).await
     }
 }
