@@ -1,0 +1,163 @@
+// The shapes the three APIs speak (docs/api.md). Money is integer cents, times are RFC 3339 strings.
+
+export type Role = 'traveler' | 'agency' | 'financial' | 'it';
+export type Reach = 'suborbital' | 'low_earth_orbit' | 'moon' | 'mars';
+
+export const REACHES: readonly Reach[] = ['suborbital', 'low_earth_orbit', 'moon', 'mars'];
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: string;
+  created_at: string;
+}
+
+export interface Session {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  user: User;
+}
+
+export interface Page<T> {
+  items: T[];
+}
+
+export interface Rocket {
+  id: string;
+  agency_id: string;
+  name: string;
+  model: string;
+  capacity: number;
+  range: Reach;
+  active: boolean;
+  created_at: string;
+}
+
+export interface Launch {
+  id: string;
+  agency_id: string;
+  rocket_id: string;
+  rocket_name: string;
+  mission_name: string;
+  spaceport: string;
+  destination: Reach;
+  launch_at: string;
+  price_per_seat_cents: number;
+  minimum_passengers: number;
+  capacity: number;
+  seats_sold: number;
+  status: string;
+  slug: string;
+  created_at: string;
+}
+
+export interface PublicLaunch {
+  id: string;
+  slug: string;
+  mission_name: string;
+  rocket_name: string;
+  spaceport: string;
+  destination: Reach;
+  launch_at: string;
+  price_per_seat_cents: number;
+  capacity: number;
+  free_seats: number;
+  status: string;
+}
+
+export interface Passenger {
+  name: string;
+  email: string;
+  phone: string;
+  age: number;
+}
+
+export interface Booking {
+  id: string;
+  launch_id: string;
+  launch_slug: string;
+  mission_name: string;
+  seats: number;
+  seat_numbers: number[];
+  price_per_seat_cents: number;
+  total_cents: number;
+  status: 'confirmed' | 'cancelled';
+  passengers: Passenger[];
+  created_at: string;
+}
+
+export interface AdminBooking {
+  id: string;
+  launch_id: string;
+  traveler_id: string;
+  traveler_name: string;
+  traveler_email: string;
+  seats: number;
+  price_per_seat_cents: number;
+  total_cents: number;
+  status: string;
+  passengers: Passenger[];
+  created_at: string;
+}
+
+export interface LogEntry {
+  id: string;
+  time: string;
+  level: 'info' | 'warning' | 'error';
+  service: string;
+  event: string;
+  user_id?: string;
+  entity_type?: string;
+  entity_id?: string;
+  request_id?: string;
+  message: string;
+  data: unknown;
+}
+
+export interface Notification {
+  id: string;
+  event: string;
+  recipient_email: string;
+  recipient_name: string;
+  subject: string;
+  body: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  last_error?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncJob {
+  id: string;
+  event: string;
+  origin_service: string;
+  origin_user_id?: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  status: 'pending' | 'running' | 'completed' | 'failed';
+  attempts: number;
+  last_error?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActorHealth {
+  name: string;
+  supervisor: string;
+  state: string;
+  last_heartbeat: string;
+  restarts: number;
+  panics: number;
+  last_error?: string;
+}
+
+export interface RoleHealth {
+  role: string;
+  actors: ActorHealth[];
+}

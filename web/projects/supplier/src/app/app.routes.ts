@@ -1,0 +1,20 @@
+import { Routes } from '@angular/router';
+import { AdminBookings, SignIn, requireRole } from '@astro/shared';
+import { Launches } from './launches/launches';
+import { Rockets } from './rockets/rockets';
+
+const agency = requireRole('agency');
+
+export const routes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'launches' },
+  {
+    path: 'sign-in',
+    component: SignIn,
+    data: { roles: ['agency'], audience: 'the agency app' },
+    title: 'Sign in · Astro Bookings agencies',
+  },
+  { path: 'launches', component: Launches, canActivate: [agency], title: 'Launches · Astro Bookings agencies' },
+  { path: 'rockets', component: Rockets, canActivate: [agency], title: 'Rockets · Astro Bookings agencies' },
+  { path: 'bookings', component: AdminBookings, canActivate: [agency], title: 'Bookings · Astro Bookings agencies' },
+  { path: '**', redirectTo: 'launches' },
+];
