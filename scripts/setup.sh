@@ -55,7 +55,10 @@ npm_ci() {
   local stamp="$dir/node_modules/.astro-lock-hash" hash
   hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   [[ -f $stamp && $(cat "$stamp") == "$hash" ]] && return 0
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  # `npm install` from the lock rather than `npm ci`: the lock cannot list every other platform's
+  # optional binaries (this registry lacks some, e.g. @oxc-parser/binding-wasm32-wasi), and
+  # `npm ci` refuses a lock without them. --no-save keeps the committed lock as it is.
+  (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error)
   echo "$hash" > "$stamp"
 }
 
