@@ -190,6 +190,7 @@ async fn main() {
             minimum_passengers: 1,
             capacity: CAPACITY,
             status: LaunchStatus::Scheduled,
+            status_reason: None,
             updated_at: chrono::Utc::now(),
         })
         .await

@@ -110,6 +110,28 @@ pub fn refund_for_cancellation(
     }
 }
 
+/// Why a booking ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CancellationCause {
+    /// The traveller cancelled (refund by the schedule above).
+    Traveler,
+    /// The agency aborted the launch (full refund).
+    LaunchAborted,
+}
+
+/// How and when a booking ended, and what the traveller gets back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Cancellation {
+    pub cause: CancellationCause,
+    pub cancelled_at: DateTime<Utc>,
+    pub reason: Option<String>,
+    pub refund_percent: u32,
+    pub refund_cents: i64,
+    /// Early cancellations (and aborts) give their seats back; late ones keep them sold.
+    pub seats_released: bool,
+}
+
 /// Why a launch refused a booking.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BookingRefusal {

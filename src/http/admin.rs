@@ -19,10 +19,10 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::http::parse_id;
 use crate::http::request_id::current_request_id;
-use crate::storage::amqp::events::{LAUNCH_SCHEDULED, LaunchSnapshot};
+use crate::storage::amqp::events::{LAUNCH_CHANGED, LAUNCH_SCHEDULED, LaunchSnapshot};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::postgres::bookings::{self, AdminBooking};
-use crate::storage::postgres::launches::{self, InsertLaunchError, LaunchRow};
+use crate::storage::postgres::launches::{self, InsertLaunchError, LaunchRow, StatusChangeError};
 use crate::storage::postgres::profiles;
 use crate::storage::postgres::rockets::{self, NewRocket, RocketRow};
 
@@ -39,6 +39,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/api/admin/launches", web::get().to(list_launches))
         .route("/api/admin/launches", web::post().to(schedule_launch))
         .route("/api/admin/launches/{id}", web::get().to(get_launch))
+        .route(
+            "/api/admin/launches/{id}/abort",
+            web::post().to(abort_launch),
+        )
         .route("/api/admin/bookings", web::get().to(list_bookings));
 }
 
@@ -233,6 +237,7 @@ pub async fn schedule_launch(
             capacity,
             status: LaunchStatus::Scheduled,
             slug: slug.clone(),
+            status_reason: None,
         };
         let origin = Origin {
             service: "admin".to_owned(),
@@ -295,6 +300,110 @@ pub async fn schedule_launch(
         .map_err(store_error)?
         .ok_or(ApiError::NotFound("launch"))?;
     Ok(HttpResponse::Created().json(stored))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AbortInput {
+    /// Told to the travellers in the cancellation email.
+    reason: String,
+}
+
+/// The agency aborts one of its launches: every active booking is cancelled with a full refund
+/// (on the customer side, by the launch's actor, once the change arrives through the outbox).
+#[utoipa::path(post, path = "/api/admin/launches/{id}/abort", request_body = AbortInput,
+    responses((status = 200, body = LaunchRow), (status = 400), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "the launch's status does not allow an abort")),
+    security(("bearer" = [])))]
+pub async fn abort_launch(
+    state: web::Data<AdminState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    input: web::Json<AbortInput>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[UserRole::Agency])?;
+    let agency_id = user_uuid(&user)?;
+    let launch_id = parse_id(&id, "launch")?;
+    let reason = parse_label("reason", &input.reason)?;
+    let launch = launches::find(&state.pool, launch_id)
+        .await
+        .map_err(store_error)?
+        .filter(|launch| launch.agency_id == agency_id)
+        .ok_or(ApiError::NotFound("launch"))?;
+    let from = LaunchStatus::parse(&launch.status)?;
+    if !from.can_become(LaunchStatus::Aborted) {
+        return Err(ApiError::conflict(
+            "conflict",
+            format!("a {} launch cannot be aborted", from.as_str()),
+        ));
+    }
+    let agency = profiles::ensure_agency(&state.pool, agency_id, &user.0.name, &user.0.email)
+        .await
+        .map_err(store_error)?;
+    let snapshot = LaunchSnapshot {
+        launch_id: launch_id.to_string(),
+        agency_id: agency_id.to_string(),
+        agency_name: agency.name,
+        agency_email: agency.contact_email,
+        rocket_name: launch.rocket_name.clone(),
+        mission_name: launch.mission_name.clone(),
+        spaceport: launch.spaceport.clone(),
+        destination: Reach::parse(&launch.destination)?,
+        launch_at: launch.launch_at,
+        price_per_seat_cents: launch.price_per_seat_cents,
+        minimum_passengers: u32::try_from(launch.minimum_passengers).unwrap_or(0),
+        capacity: u32::try_from(launch.capacity).unwrap_or(0),
+        status: LaunchStatus::Aborted,
+        slug: launch.slug.clone(),
+        status_reason: Some(reason.clone()),
+    };
+    let origin = Origin {
+        service: "admin".to_owned(),
+        user_id: Some(user.id().to_owned()),
+        action: "abort_launch".to_owned(),
+    };
+    let data = serde_json::to_value(&snapshot).map_err(ApiError::internal)?;
+    let event = EventEnvelope::new(LAUNCH_CHANGED, origin, Some(current_request_id()), data);
+    match launches::change_status(
+        &state.pool,
+        launch_id,
+        from,
+        LaunchStatus::Aborted,
+        agency_id,
+        &reason,
+        &event,
+    )
+    .await
+    {
+        Ok(()) => {}
+        Err(StatusChangeError::Changed) => {
+            return Err(ApiError::conflict(
+                "conflict",
+                "the launch status changed meanwhile; reload and try again",
+            ));
+        }
+        Err(StatusChangeError::Store(error)) => return Err(store_error(error)),
+    }
+    if let Some(relay) = state.relay.get() {
+        relay.do_send(Nudge);
+    }
+    let request_id = current_request_id();
+    let launch_text = launch_id.to_string();
+    state.audit.info(
+        "launch.aborted",
+        Subject {
+            user_id: Some(user.id()),
+            entity_type: Some("launch"),
+            entity_id: Some(&launch_text),
+            request_id: Some(&request_id),
+        },
+        format!("launch {} aborted: {reason}", launch.mission_name),
+        serde_json::json!({"from": from.as_str(), "reason": reason}),
+    );
+    let stored = launches::find(&state.pool, launch_id)
+        .await
+        .map_err(store_error)?
+        .ok_or(ApiError::NotFound("launch"))?;
+    Ok(HttpResponse::Ok().json(stored))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -9,9 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::actors::audit_log::{AuditLog, Subject};
 use crate::actors::launch::board::{ListingOrder, ListingQuery, PublicLaunch};
 use crate::actors::launch::directory::DispatchError;
-use crate::actors::launch::{BookingFailure, BookingRequest, LaunchBoard, LaunchDirectory};
+use crate::actors::launch::{
+    BookingFailure, BookingRequest, CancelFailure, CancelRequest, LaunchBoard, LaunchDirectory,
+};
 use crate::domain::booking::{
-    BookingRefusal, MAX_SEATS_PER_BOOKING, MAX_SEATS_PER_VIP_BOOKING, Passenger, is_vip,
+    BookingRefusal, Cancellation, MAX_SEATS_PER_BOOKING, MAX_SEATS_PER_VIP_BOOKING, Passenger,
+    is_vip, refund_for_cancellation,
 };
 use crate::domain::launch::Reach;
 use crate::domain::user::UserRole;
@@ -39,7 +42,15 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::get().to(launch_by_slug),
         )
         .route("/api/customer/bookings", web::post().to(create_booking))
-        .route("/api/customer/bookings", web::get().to(my_bookings));
+        .route("/api/customer/bookings", web::get().to(my_bookings))
+        .route(
+            "/api/customer/bookings/{id}/refund",
+            web::get().to(refund_preview),
+        )
+        .route(
+            "/api/customer/bookings/{id}/cancel",
+            web::post().to(cancel_booking),
+        );
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -146,6 +157,9 @@ pub struct Booking {
     status: BookingStatus,
     passengers: Vec<Passenger>,
     created_at: DateTime<Utc>,
+    /// Present once cancelled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cancellation: Option<Cancellation>,
 }
 
 impl From<BookingDocument> for Booking {
@@ -163,6 +177,7 @@ impl From<BookingDocument> for Booking {
             status: document.status,
             passengers: document.passengers,
             created_at: document.created_at,
+            cancellation: document.cancellation,
         }
     }
 }
@@ -325,6 +340,158 @@ pub async fn my_bookings(
     Ok(HttpResponse::Ok().json(BookingList {
         items: bookings.into_iter().map(Booking::from).collect(),
     }))
+}
+
+/// The traveller's own booking, or 404 (someone else's booking is not revealed).
+async fn own_booking(
+    state: &CustomerState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<BookingDocument, ApiError> {
+    state
+        .store
+        .booking(id.trim())
+        .await
+        .map_err(ApiError::internal)?
+        .filter(|booking| booking.traveler_id == user.id())
+        .ok_or(ApiError::NotFound("booking"))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RefundPreview {
+    booking_id: String,
+    /// What the traveller would get back if they cancelled now.
+    refund_percent: u32,
+    refund_cents: i64,
+    /// Whether the seats would be freed (late cancellations keep them sold).
+    seats_released: bool,
+    /// False once the booking is cancelled or the launch is over.
+    cancellable: bool,
+}
+
+/// What cancelling now would refund, by the schedule: 90 % a year or more before the launch,
+/// 70 % three months or more before, nothing later.
+#[utoipa::path(get, path = "/api/customer/bookings/{id}/refund",
+    responses((status = 200, body = RefundPreview), (status = 401), (status = 403), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn refund_preview(
+    state: web::Data<CustomerState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[UserRole::Traveler])?;
+    let booking = own_booking(&state, &user, &id).await?;
+    let launch_over = state
+        .board
+        .by_id(&booking.launch_id)
+        .is_none_or(|launch| launch.status.is_final());
+    let refund = refund_for_cancellation(booking.total_cents, Utc::now(), booking.launch_at);
+    Ok(HttpResponse::Ok().json(RefundPreview {
+        booking_id: booking.id,
+        refund_percent: refund.percent,
+        refund_cents: refund.amount_cents,
+        seats_released: refund.releases_seats,
+        cancellable: booking.status == BookingStatus::Confirmed && !launch_over,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelInput {
+    /// Optional, told to the agency.
+    reason: Option<String>,
+}
+
+const MAX_REASON_LENGTH: usize = 500;
+
+/// The traveller cancels their booking; the refund follows the schedule, and early
+/// cancellations free the seats. Cancelling again answers the same cancelled booking.
+#[utoipa::path(post, path = "/api/customer/bookings/{id}/cancel", request_body(content = CancelInput, description = "optional"),
+    responses((status = 200, body = Booking), (status = 400), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "the launch is over"), (status = 503, description = "retry after the Retry-After header")),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %user.id()))]
+pub async fn cancel_booking(
+    state: web::Data<CustomerState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    user.require(&[UserRole::Traveler])?;
+    // The body is optional: no body means no reason.
+    let input: CancelInput = if body.iter().all(u8::is_ascii_whitespace) {
+        CancelInput::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|error| ApiError::BadRequest(format!("invalid JSON body: {error}")))?
+    };
+    let reason = input
+        .reason
+        .map(|reason| reason.trim().to_owned())
+        .filter(|reason| !reason.is_empty());
+    if reason
+        .as_ref()
+        .is_some_and(|reason| reason.chars().count() > MAX_REASON_LENGTH)
+    {
+        return Err(ApiError::Validation(format!(
+            "reason must have at most {MAX_REASON_LENGTH} characters"
+        )));
+    }
+    let booking = own_booking(&state, &user, &id).await?;
+    let request = CancelRequest {
+        booking_id: booking.id.clone(),
+        traveler_id: user.id().to_owned(),
+        reason,
+    };
+    let receipt = match state.directory.cancel(&booking.launch_id, request).await {
+        Ok(receipt) => receipt,
+        Err(DispatchError::UnknownLaunch | DispatchError::Failed(CancelFailure::NotFound)) => {
+            return Err(ApiError::NotFound("booking"));
+        }
+        Err(DispatchError::Failed(CancelFailure::LaunchOver(status))) => {
+            return Err(ApiError::conflict(
+                "launch_over",
+                format!(
+                    "the launch is {} and its bookings can no longer be cancelled",
+                    status.as_str()
+                ),
+            ));
+        }
+        Err(DispatchError::Failed(CancelFailure::Unavailable(cause))) => {
+            tracing::warn!(cause = %cause, "cancellation not stored");
+            return Err(ApiError::Unavailable {
+                retry_after_secs: RETRY_AFTER_SECS,
+            });
+        }
+        Err(DispatchError::Busy | DispatchError::Unavailable) => {
+            return Err(ApiError::Unavailable {
+                retry_after_secs: RETRY_AFTER_SECS,
+            });
+        }
+    };
+    let booking = receipt.booking;
+    if !receipt.already_cancelled {
+        let refund_cents = booking
+            .cancellation
+            .as_ref()
+            .map_or(0, |record| record.refund_cents);
+        let request_id = current_request_id();
+        state.audit.info(
+            "booking.cancelled",
+            Subject {
+                user_id: Some(user.id()),
+                entity_type: Some("booking"),
+                entity_id: Some(&booking.id),
+                request_id: Some(&request_id),
+            },
+            format!(
+                "booking on {} cancelled, refund {refund_cents} cents",
+                booking.mission_name
+            ),
+            serde_json::json!({"launch_id": booking.launch_id, "seats": booking.seats, "refund_cents": refund_cents}),
+        );
+    }
+    Ok(HttpResponse::Ok().json(Booking::from(booking)))
 }
 
 #[cfg(test)]

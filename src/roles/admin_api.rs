@@ -25,7 +25,7 @@ use crate::storage::postgres::outbox::PostgresOutbox;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings admin API", description = "Rockets, launches and bookings in the operations DB."),
-    paths(admin::list_rockets, admin::create_rocket, admin::list_launches, admin::schedule_launch, admin::get_launch, admin::list_bookings),
+    paths(admin::list_rockets, admin::create_rocket, admin::list_launches, admin::schedule_launch, admin::get_launch, admin::abort_launch, admin::list_bookings),
     modifiers(&BearerSecurity)
 )]
 struct AdminApi;

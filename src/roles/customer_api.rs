@@ -28,7 +28,7 @@ use crate::storage::mongo::customer::CustomerStore;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings customer API", description = "Public launch listing and travellers' bookings."),
-    paths(customer::list_launches, customer::launch_by_slug, customer::create_booking, customer::my_bookings),
+    paths(customer::list_launches, customer::launch_by_slug, customer::create_booking, customer::my_bookings, customer::refund_preview, customer::cancel_booking),
     modifiers(&BearerSecurity)
 )]
 struct CustomerApi;

@@ -6,20 +6,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{eventually, spawn_app};
-
-fn mail_api() -> String {
-    std::env::var("ASTRO_MAIL_API_URL").unwrap_or_else(|_| "http://127.0.0.1:8025".to_owned())
-}
-
-async fn emails_to(client: &reqwest::Client, address: &str) -> Vec<Value> {
-    let url = format!("{}/api/v1/search?query=to:{address}", mail_api());
-    let Ok(response) = client.get(url).send().await else {
-        return Vec::new();
-    };
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    body["messages"].as_array().cloned().unwrap_or_default()
-}
+use crate::helpers::{emails_to, eventually, spawn_app};
 
 #[actix_web::test]
 async fn one_booking_flows_through_every_part() {

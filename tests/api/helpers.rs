@@ -266,7 +266,19 @@ impl TestApp {
         rocket_id: &str,
         price_per_seat_cents: i64,
     ) -> Value {
-        let launch_at = (chrono::Utc::now() + chrono::Duration::days(500)).to_rfc3339();
+        let launch_at = chrono::Utc::now() + chrono::Duration::days(500);
+        self.schedule_launch_at(agency, rocket_id, price_per_seat_cents, launch_at)
+            .await
+    }
+
+    pub async fn schedule_launch_at(
+        &self,
+        agency: &SignedIn,
+        rocket_id: &str,
+        price_per_seat_cents: i64,
+        launch_at: chrono::DateTime<chrono::Utc>,
+    ) -> Value {
+        let launch_at = launch_at.to_rfc3339();
         let response = self
             .post_json(
                 format!("{}/api/admin/launches", self.admin_url),
@@ -339,6 +351,20 @@ impl TestApp {
             .await
             .expect("booking request sent")
     }
+}
+
+fn mail_api() -> String {
+    std::env::var("ASTRO_MAIL_API_URL").unwrap_or_else(|_| "http://127.0.0.1:8025".to_owned())
+}
+
+/// Messages the SMTP catcher (Mailpit) received for an address.
+pub async fn emails_to(client: &reqwest::Client, address: &str) -> Vec<Value> {
+    let url = format!("{}/api/v1/search?query=to:{address}", mail_api());
+    let Ok(response) = client.get(url).send().await else {
+        return Vec::new();
+    };
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    body["messages"].as_array().cloned().unwrap_or_default()
 }
 
 /// Asserts a 4xx JSON problem with the given status and code.

@@ -8,6 +8,7 @@
 )]
 
 mod admin;
+mod cancellation;
 mod customer;
 mod flow;
 mod helpers;

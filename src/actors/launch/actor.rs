@@ -15,12 +15,15 @@ use tokio::sync::oneshot;
 use super::board::PublicLaunch;
 use super::directory::LaunchDependencies;
 use super::messages::{
-    Book, BookingFailure, BookingReceipt, BookingRequest, InjectPanic, LaunchChanged,
-    SeatsChangedElsewhere,
+    Book, BookingFailure, BookingReceipt, BookingRequest, Cancel, CancelFailure, CancelReceipt,
+    InjectPanic, LaunchChanged, SeatsChangedElsewhere,
 };
 use crate::actors::health::{ActorState, HEARTBEAT_INTERVAL};
 use crate::actors::sync::outbox_relay::Nudge;
-use crate::domain::booking::{SeatInventory, total_cents};
+use crate::domain::booking::{
+    Cancellation, CancellationCause, SeatInventory, refund_for_cancellation, total_cents,
+};
+use crate::domain::launch::LaunchStatus;
 use crate::storage::amqp::events::{LAUNCH_SEATS_CHANGED, LaunchSeatsChanged};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::mongo::customer::{
@@ -38,6 +41,7 @@ const ORPHAN_SEAT_GRACE: Duration = Duration::from_secs(60);
 const RECONCILE_INTERVAL: Duration = Duration::from_secs(5);
 
 type Reply = oneshot::Sender<Result<BookingReceipt, BookingFailure>>;
+type CancelReply = oneshot::Sender<Result<CancelReceipt, CancelFailure>>;
 
 struct PendingBooking {
     document: BookingDocument,
@@ -56,8 +60,20 @@ pub struct LaunchActor {
     confirmed: HashMap<String, BookingDocument>,
     pending: Vec<PendingBooking>,
     writing: Vec<PendingBooking>,
-    /// Bumped on every local sale, so that a store snapshot read before it is not applied after.
+    /// Cancellations being written, with the callers waiting for each (none for an abort).
+    cancelling: HashMap<String, Vec<CancelReply>>,
+    /// Bumped on every local sale or release, so that a store snapshot read before it is not
+    /// applied after.
     generation: u64,
+}
+
+/// Seat documents a rebuild found that no longer hold a seat.
+#[derive(Default)]
+struct Leftovers {
+    /// Claimed by writes that never stored their booking.
+    orphans: Vec<String>,
+    /// Still held by bookings cancelled with their seats released (the release was interrupted).
+    released: Vec<(String, String)>,
 }
 
 /// The durable state of a launch, read from the store.
@@ -175,6 +191,7 @@ impl LaunchActor {
             confirmed: HashMap::new(),
             pending: Vec::new(),
             writing: Vec::new(),
+            cancelling: HashMap::new(),
             generation: 0,
         }
     }
@@ -192,7 +209,7 @@ impl LaunchActor {
     }
 
     /// Replaces the in-memory state with the store's, keeping reservations still being written.
-    fn rebuild(&mut self, stored: StoredLaunch) -> Vec<String> {
+    fn rebuild(&mut self, stored: StoredLaunch) -> Leftovers {
         let mut inventory = SeatInventory::new(stored.launch.capacity);
         let mut confirmed = HashMap::new();
         for booking in stored.bookings {
@@ -203,16 +220,26 @@ impl LaunchActor {
         }
         let orphan_deadline =
             Utc::now() - chrono::Duration::from_std(ORPHAN_SEAT_GRACE).unwrap_or_default();
-        let mut orphans = Vec::new();
+        let mut leftovers = Leftovers::default();
         for seat in &stored.seats {
-            let has_booking = confirmed.contains_key(&seat.booking_id);
+            let booking = confirmed.get(&seat.booking_id);
+            if booking
+                .and_then(|booking| booking.cancellation.as_ref())
+                .is_some_and(|cancellation| cancellation.seats_released)
+            {
+                leftovers
+                    .released
+                    .push((seat.id.clone(), seat.booking_id.clone()));
+                continue;
+            }
+            let has_booking = booking.is_some();
             let is_ours_in_flight = self
                 .writing
                 .iter()
                 .chain(&self.pending)
                 .any(|pending| pending.document.id == seat.booking_id);
             if !has_booking && !is_ours_in_flight && seat.claimed_at < orphan_deadline {
-                orphans.push(seat.id.clone());
+                leftovers.orphans.push(seat.id.clone());
                 continue;
             }
             inventory.mark_taken(&[seat.seat]);
@@ -225,7 +252,7 @@ impl LaunchActor {
         self.confirmed = confirmed;
         self.launch = Some(stored.launch);
         self.publish_to_board();
-        orphans
+        leftovers
     }
 
     fn refresh_from_store(&mut self, ctx: &mut Context<Self>) {
@@ -236,7 +263,9 @@ impl LaunchActor {
             match loaded {
                 Ok(_) if actor.generation != generation_at_read => actor.refresh_from_store(ctx),
                 Ok(stored) => {
-                    actor.rebuild(stored);
+                    let leftovers = actor.rebuild(stored);
+                    actor.give_back(leftovers, ctx);
+                    actor.cancel_all_if_aborted(ctx);
                 }
                 Err(error) => tracing::warn!(actor = %actor.name, error = %error, "refresh from the store failed"),
             }
@@ -274,6 +303,7 @@ impl LaunchActor {
             event_id: uuid::Uuid::now_v7().to_string(),
             outbox_published: false,
             request_id: Some(request.request_id),
+            cancellation: None,
         }
     }
 
@@ -315,7 +345,7 @@ impl LaunchActor {
                 }
                 if sold_any {
                     self.generation += 1;
-                    self.announce_sale(ctx);
+                    self.announce_change(ctx);
                 }
             }
             WriteOutcome::NotStored(error) => {
@@ -350,6 +380,7 @@ impl LaunchActor {
         }
         self.publish_to_board();
         self.write_pending(ctx);
+        self.cancel_all_if_aborted(ctx);
     }
 
     /// The first caller created the booking; callers who replayed its key meanwhile get it too,
@@ -401,8 +432,8 @@ impl LaunchActor {
         }
     }
 
-    /// Tells other processes, and the outbox relay, that seats were sold.
-    fn announce_sale(&self, ctx: &mut Context<Self>) {
+    /// Tells other processes, and the outbox relay, that seats were sold or given back.
+    fn announce_change(&self, ctx: &mut Context<Self>) {
         if let Some(relay) = self.dependencies.booking_relay.get() {
             relay.do_send(Nudge);
         }
@@ -416,7 +447,7 @@ impl LaunchActor {
         let origin = Origin {
             service: "customer".to_owned(),
             user_id: None,
-            action: "sell".to_owned(),
+            action: "seats".to_owned(),
         };
         let event = EventEnvelope::new(LAUNCH_SEATS_CHANGED, origin, None, data);
         let bus = self.dependencies.bus.clone();
@@ -458,10 +489,9 @@ impl Actor for LaunchActor {
         ctx.wait(async move { load(&store, &launch_id).await }.into_actor(self).map(|loaded, actor, ctx| {
             match loaded {
                 Ok(stored) => {
-                    let orphans = actor.rebuild(stored);
-                    if !orphans.is_empty() {
-                        actor.give_back_orphans(orphans, ctx);
-                    }
+                    let leftovers = actor.rebuild(stored);
+                    actor.give_back(leftovers, ctx);
+                    actor.cancel_all_if_aborted(ctx);
                     actor.dependencies.registry.set_state(&actor.name, ActorState::Running);
                 }
                 Err(error) => {
@@ -475,20 +505,207 @@ impl Actor for LaunchActor {
 }
 
 impl LaunchActor {
-    fn give_back_orphans(&mut self, orphans: Vec<String>, ctx: &mut Context<Self>) {
-        tracing::warn!(actor = %self.name, count = orphans.len(), "giving back seats claimed by writes that never finished");
+    fn give_back(&mut self, leftovers: Leftovers, ctx: &mut Context<Self>) {
+        if leftovers.orphans.is_empty() && leftovers.released.is_empty() {
+            return;
+        }
+        tracing::warn!(actor = %self.name, orphans = leftovers.orphans.len(), released = leftovers.released.len(),
+            "giving back seats of writes that never finished and of cancellations whose release was interrupted");
         let store = self.dependencies.store.clone();
         ctx.spawn(
             async move {
-                for seat_id in orphans {
+                for seat_id in leftovers.orphans {
                     let booking_less = [seat_id];
                     if let Err(error) = store.release_orphan_seats(&booking_less).await {
                         tracing::warn!(error = %error, "could not give back an orphan seat");
                     }
                 }
+                for (seat_id, booking_id) in leftovers.released {
+                    if let Err(error) = store.release_seats(&[seat_id], &booking_id).await {
+                        tracing::warn!(error = %error, "could not give back a cancelled booking's seat");
+                    }
+                }
             }
             .into_actor(self),
         );
+    }
+
+    /// An aborted launch cancels every active booking with a full refund (again after a restart,
+    /// until none is left).
+    fn cancel_all_if_aborted(&mut self, ctx: &mut Context<Self>) {
+        let Some(launch) = &self.launch else { return };
+        if launch.status != LaunchStatus::Aborted || !self.writing.is_empty() {
+            return;
+        }
+        let now = Utc::now();
+        let cancelled: Vec<BookingDocument> = self
+            .confirmed
+            .values()
+            .filter(|booking| booking.status == BookingStatus::Confirmed)
+            .filter(|booking| !self.cancelling.contains_key(&booking.id))
+            .map(|booking| {
+                booking.cancelled(Cancellation {
+                    cause: CancellationCause::LaunchAborted,
+                    cancelled_at: now,
+                    reason: launch.status_reason.clone(),
+                    refund_percent: 100,
+                    refund_cents: booking.total_cents,
+                    seats_released: true,
+                })
+            })
+            .collect();
+        if cancelled.is_empty() {
+            return;
+        }
+        tracing::info!(actor = %self.name, bookings = cancelled.len(), "launch aborted: cancelling every active booking with a full refund");
+        for booking in &cancelled {
+            self.cancelling.insert(booking.id.clone(), Vec::new());
+        }
+        self.write_cancellations(cancelled, ctx);
+    }
+
+    /// Stores each cancellation, then gives its seats back if it releases them. The booking is
+    /// cancelled once its document says so; seats left behind by an interruption are given back
+    /// by the next rebuild.
+    fn write_cancellations(&mut self, cancelled: Vec<BookingDocument>, ctx: &mut Context<Self>) {
+        let store = self.dependencies.store.clone();
+        let work = async move {
+            let mut outcomes = Vec::with_capacity(cancelled.len());
+            for booking in cancelled {
+                let outcome = match store.replace_booking(&booking).await {
+                    Ok(()) => {
+                        let releases = booking
+                            .cancellation
+                            .as_ref()
+                            .is_some_and(|record| record.seats_released);
+                        if releases
+                            && let Err(error) =
+                                store.release_seats(&booking.seat_ids(), &booking.id).await
+                        {
+                            tracing::warn!(booking_id = %booking.id, error = %error, "cancelled, but its seats wait for the next rebuild");
+                        }
+                        Ok(())
+                    }
+                    Err(error) => Err(error.to_string()),
+                };
+                outcomes.push((booking, outcome));
+            }
+            outcomes
+        };
+        ctx.spawn(
+            work.into_actor(self)
+                .map(|outcomes, actor, ctx| actor.finish_cancellations(outcomes, ctx)),
+        );
+    }
+
+    fn finish_cancellations(
+        &mut self,
+        outcomes: Vec<(BookingDocument, Result<(), String>)>,
+        ctx: &mut Context<Self>,
+    ) {
+        let mut changed = false;
+        let mut unsure = false;
+        for (booking, outcome) in outcomes {
+            let replies = self.cancelling.remove(&booking.id).unwrap_or_default();
+            match outcome {
+                Ok(()) => {
+                    changed = true;
+                    let releases = booking
+                        .cancellation
+                        .as_ref()
+                        .is_some_and(|record| record.seats_released);
+                    if releases {
+                        self.inventory.release(
+                            &booking.traveler_id,
+                            &booking.id,
+                            &booking.seat_numbers,
+                        );
+                    } else {
+                        self.inventory.end_active(&booking.traveler_id, &booking.id);
+                    }
+                    for reply in replies {
+                        let receipt = CancelReceipt {
+                            booking: booking.clone(),
+                            already_cancelled: false,
+                        };
+                        let _caller_may_have_left = reply.send(Ok(receipt));
+                    }
+                    self.confirmed.insert(booking.id.clone(), booking);
+                }
+                Err(error) => {
+                    // The write may or may not have landed: the store says which.
+                    unsure = true;
+                    tracing::warn!(actor = %self.name, booking_id = %booking.id, error = %error, "cancellation not stored");
+                    for reply in replies {
+                        let _caller_may_have_left =
+                            reply.send(Err(CancelFailure::Unavailable(error.clone())));
+                    }
+                }
+            }
+        }
+        if changed {
+            self.generation += 1;
+            self.announce_change(ctx);
+            self.publish_to_board();
+        }
+        if unsure {
+            self.refresh_from_store(ctx);
+        }
+    }
+}
+
+impl Handler<Cancel> for LaunchActor {
+    type Result = ResponseFuture<Result<CancelReceipt, CancelFailure>>;
+
+    fn handle(&mut self, Cancel(request): Cancel, ctx: &mut Self::Context) -> Self::Result {
+        let Some(booking) = self
+            .confirmed
+            .get(&request.booking_id)
+            .filter(|booking| booking.traveler_id == request.traveler_id)
+            .cloned()
+        else {
+            return Box::pin(async { Err(CancelFailure::NotFound) });
+        };
+        if booking.status == BookingStatus::Cancelled {
+            let receipt = CancelReceipt {
+                booking,
+                already_cancelled: true,
+            };
+            return Box::pin(async move { Ok(receipt) });
+        }
+        let (reply, answer) = oneshot::channel();
+        if let Some(waiting) = self.cancelling.get_mut(&booking.id) {
+            waiting.push(reply);
+        } else {
+            let Some(launch) = &self.launch else {
+                return Box::pin(async {
+                    Err(CancelFailure::Unavailable("launch not loaded".to_owned()))
+                });
+            };
+            if launch.status.is_final() {
+                let status = launch.status;
+                return Box::pin(async move { Err(CancelFailure::LaunchOver(status)) });
+            }
+            let now = Utc::now();
+            let refund = refund_for_cancellation(booking.total_cents, now, launch.launch_at);
+            let cancelled = booking.cancelled(Cancellation {
+                cause: CancellationCause::Traveler,
+                cancelled_at: now,
+                reason: request.reason,
+                refund_percent: refund.percent,
+                refund_cents: refund.amount_cents,
+                seats_released: refund.releases_seats,
+            });
+            self.cancelling.insert(booking.id.clone(), vec![reply]);
+            self.write_cancellations(vec![cancelled], ctx);
+        }
+        Box::pin(async move {
+            answer.await.unwrap_or_else(|_| {
+                Err(CancelFailure::Unavailable(
+                    "the launch actor stopped".to_owned(),
+                ))
+            })
+        })
     }
 }
 
@@ -557,12 +774,13 @@ impl Handler<Book> for LaunchActor {
 impl Handler<LaunchChanged> for LaunchActor {
     type Result = ();
 
-    fn handle(&mut self, LaunchChanged(launch): LaunchChanged, _: &mut Self::Context) {
+    fn handle(&mut self, LaunchChanged(launch): LaunchChanged, ctx: &mut Self::Context) {
         if launch.capacity != self.inventory.capacity() {
             tracing::warn!(actor = %self.name, "capacity change ignored: seats are sold against the original capacity");
         }
         self.launch = Some(launch);
         self.publish_to_board();
+        self.cancel_all_if_aborted(ctx);
     }
 }
 

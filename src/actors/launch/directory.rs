@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use actix::{Actor, Addr};
+use actix::{Actor, Addr, Handler, Message};
 use dashmap::DashMap;
 
 use super::actor::LaunchActor;
 use super::board::LaunchBoard;
 use super::messages::{
-    Book, BookingFailure, BookingReceipt, BookingRequest, InjectPanic, LaunchChanged,
-    SeatsChangedElsewhere,
+    Book, BookingFailure, BookingReceipt, BookingRequest, Cancel, CancelFailure, CancelReceipt,
+    CancelRequest, InjectPanic, LaunchChanged, SeatsChangedElsewhere,
 };
 use crate::actors::health::ActorRegistry;
 use crate::actors::supervisor::{ActorChild, AddChild, AddressSlot, Supervisor};
@@ -38,18 +38,15 @@ pub struct LaunchHandle {
     waiting: Arc<AtomicUsize>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum DispatchError {
-    #[error("unknown launch")]
+/// Why a launch's actor gave no answer of its own, or the failure it answered with.
+#[derive(Debug)]
+pub enum DispatchError<F> {
     UnknownLaunch,
     /// The actor's mailbox is full: back-pressure.
-    #[error("the launch is busy")]
     Busy,
     /// The actor is restarting or did not answer in time.
-    #[error("the launch is temporarily unavailable")]
     Unavailable,
-    #[error(transparent)]
-    Failed(#[from] BookingFailure),
+    Failed(F),
 }
 
 /// Decrements the waiting count however the caller leaves.
@@ -128,7 +125,27 @@ impl LaunchDirectory {
         &self,
         launch_id: &str,
         request: BookingRequest,
-    ) -> Result<BookingReceipt, DispatchError> {
+    ) -> Result<BookingReceipt, DispatchError<BookingFailure>> {
+        self.ask(launch_id, Book(request)).await
+    }
+
+    /// Asks the launch's actor to cancel one of its bookings.
+    pub async fn cancel(
+        &self,
+        launch_id: &str,
+        request: CancelRequest,
+    ) -> Result<CancelReceipt, DispatchError<CancelFailure>> {
+        self.ask(launch_id, Cancel(request)).await
+    }
+
+    /// Sends a question to the launch's actor unless too many callers already wait for it.
+    async fn ask<M, T, F>(&self, launch_id: &str, message: M) -> Result<T, DispatchError<F>>
+    where
+        M: Message<Result = Result<T, F>> + Send + 'static,
+        T: Send + 'static,
+        F: Send + 'static,
+        LaunchActor: Handler<M>,
+    {
         let handle = self.handle(launch_id).ok_or(DispatchError::UnknownLaunch)?;
         let waiting_before = handle.waiting.fetch_add(1, Ordering::AcqRel);
         let _guard = WaitingGuard(Arc::clone(&handle.waiting));
@@ -140,7 +157,7 @@ impl LaunchDirectory {
             .get()
             .filter(Addr::connected)
             .ok_or(DispatchError::Unavailable)?;
-        match tokio::time::timeout(self.answer_timeout, address.send(Book(request))).await {
+        match tokio::time::timeout(self.answer_timeout, address.send(message)).await {
             Ok(Ok(outcome)) => outcome.map_err(DispatchError::Failed),
             Ok(Err(_)) | Err(_) => Err(DispatchError::Unavailable),
         }

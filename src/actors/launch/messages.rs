@@ -3,6 +3,7 @@
 use actix::Message;
 
 use crate::domain::booking::{BookingRefusal, Passenger};
+use crate::domain::launch::LaunchStatus;
 use crate::storage::mongo::customer::{BookingDocument, LaunchDocument};
 
 #[derive(Debug, Clone)]
@@ -35,6 +36,37 @@ pub enum BookingFailure {
 #[derive(Message)]
 #[rtype(result = "Result<BookingReceipt, BookingFailure>")]
 pub struct Book(pub BookingRequest);
+
+#[derive(Debug, Clone)]
+pub struct CancelRequest {
+    pub booking_id: String,
+    pub traveler_id: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CancelReceipt {
+    pub booking: BookingDocument,
+    /// The booking was cancelled before this request: nothing changed.
+    pub already_cancelled: bool,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CancelFailure {
+    /// No such booking of this traveller on this launch.
+    #[error("booking not found")]
+    NotFound,
+    #[error("the launch is {} and its bookings can no longer be cancelled", .0.as_str())]
+    LaunchOver(LaunchStatus),
+    /// The store could not take the write (or its outcome is unknown); retry.
+    #[error("the cancellation could not be stored: {0}")]
+    Unavailable(String),
+}
+
+/// The traveller cancels one of their bookings; the refund follows the schedule of domain.md.
+#[derive(Message)]
+#[rtype(result = "Result<CancelReceipt, CancelFailure>")]
+pub struct Cancel(pub CancelRequest);
 
 /// The launch's details changed on the admin side (status, date, price).
 #[derive(Message)]

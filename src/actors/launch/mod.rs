@@ -1,4 +1,5 @@
-//! One actor per launch owns that launch's seats in memory and serialises every booking for it.
+//! One actor per launch owns that launch's seats in memory and serialises every booking and
+//! cancellation for it.
 //! It answers yes only after the booking and its seats are durable in the customer DB, batching
 //! the bookings that arrive while a write is in flight into the next write (group commit).
 
@@ -11,4 +12,7 @@ pub mod seat_listener;
 pub use actor::LaunchActor;
 pub use board::LaunchBoard;
 pub use directory::{LaunchDirectory, LaunchHandle};
-pub use messages::{Book, BookingFailure, BookingReceipt, BookingRequest};
+pub use messages::{
+    Book, BookingFailure, BookingReceipt, BookingRequest, CancelFailure, CancelReceipt,
+    CancelRequest,
+};

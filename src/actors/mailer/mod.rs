@@ -9,19 +9,29 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::actors::sync::{EventHandler, HandlerError};
+use crate::domain::booking::CancellationCause;
+use crate::domain::launch::LaunchStatus;
 use crate::storage::amqp::events::{
-    BOOKING_CONFIRMED, BookingConfirmed, USER_REGISTERED, UserRegistered,
+    BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed, LAUNCH_CHANGED,
+    LaunchSnapshot, USER_REGISTERED, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::mongo::system::{NotificationDocument, NotificationStatus, SystemStore};
 use crate::storage::smtp::Mailer;
 use templates::{
-    BOOKING_CONFIRMED_AGENCY, BOOKING_CONFIRMED_TRAVELER, Template, WELCOME, dollars, render,
+    BOOKING_CANCELLED_AGENCY, BOOKING_CANCELLED_TRAVELER, BOOKING_CONFIRMED_AGENCY,
+    BOOKING_CONFIRMED_TRAVELER, LAUNCH_ABORTED_AGENCY, LAUNCH_ABORTED_TRAVELER, Template, WELCOME,
+    dollars, render,
 };
 
 pub static MAILER_QUEUE: QueueSpec = QueueSpec {
     name: "system.mailer",
-    bindings: &[USER_REGISTERED, BOOKING_CONFIRMED],
+    bindings: &[
+        USER_REGISTERED,
+        BOOKING_CONFIRMED,
+        BOOKING_CANCELLED,
+        LAUNCH_CHANGED,
+    ],
 };
 
 const SEND_ATTEMPTS: u32 = 4;
@@ -38,6 +48,10 @@ struct Email {
     recipient_email: String,
     subject: String,
     body: String,
+}
+
+fn utc_minutes(time: chrono::DateTime<Utc>) -> String {
+    time.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 fn compose(
@@ -71,31 +85,7 @@ impl MailerHandler {
             }
             BOOKING_CONFIRMED => {
                 let booking: BookingConfirmed = event.data_as().map_err(malformed)?;
-                let passengers: Vec<String> = booking
-                    .passengers
-                    .iter()
-                    .map(|passenger| passenger.name.clone())
-                    .collect();
-                let seat_numbers: Vec<String> =
-                    booking.seat_numbers.iter().map(u32::to_string).collect();
-                let mut values = HashMap::from([
-                    ("booking_id", booking.booking_id.clone()),
-                    ("mission", booking.mission_name.clone()),
-                    (
-                        "launch_at",
-                        booking.launch_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    ),
-                    ("seats", booking.seats.to_string()),
-                    ("seat_numbers", seat_numbers.join(", ")),
-                    ("passengers", passengers.join(", ")),
-                    ("total", dollars(booking.total_cents)),
-                    ("traveler", booking.traveler_name.clone()),
-                    (
-                        "link",
-                        format!("{}/launches/{}", self.public_base_url, booking.launch_slug),
-                    ),
-                    ("name", booking.traveler_name.clone()),
-                ]);
+                let mut values = self.booking_values(&booking);
                 let to_traveler = compose(
                     &BOOKING_CONFIRMED_TRAVELER,
                     &booking.traveler_name,
@@ -111,8 +101,97 @@ impl MailerHandler {
                 );
                 Ok(vec![to_traveler, to_agency])
             }
+            BOOKING_CANCELLED => {
+                let cancelled: BookingCancelled = event.data_as().map_err(malformed)?;
+                let booking = &cancelled.booking;
+                let mut values = self.booking_values(booking);
+                values.insert("refund", dollars(cancelled.cancellation.refund_cents));
+                values.insert(
+                    "refund_percent",
+                    cancelled.cancellation.refund_percent.to_string(),
+                );
+                values.insert(
+                    "reason",
+                    cancelled.cancellation.reason.clone().unwrap_or_default(),
+                );
+                values.insert(
+                    "seats_note",
+                    if cancelled.cancellation.seats_released {
+                        "The seats are free again."
+                    } else {
+                        "Cancelled less than 3 months before the launch: the seats stay sold."
+                    }
+                    .to_owned(),
+                );
+                if cancelled.cancellation.cause == CancellationCause::LaunchAborted {
+                    // The agency hears of the abort once, from the launch change.
+                    return Ok(vec![compose(
+                        &LAUNCH_ABORTED_TRAVELER,
+                        &booking.traveler_name,
+                        &booking.traveler_email,
+                        &values,
+                    )]);
+                }
+                let to_traveler = compose(
+                    &BOOKING_CANCELLED_TRAVELER,
+                    &booking.traveler_name,
+                    &booking.traveler_email,
+                    &values,
+                );
+                values.insert("name", booking.agency_name.clone());
+                let to_agency = compose(
+                    &BOOKING_CANCELLED_AGENCY,
+                    &booking.agency_name,
+                    &booking.agency_email,
+                    &values,
+                );
+                Ok(vec![to_traveler, to_agency])
+            }
+            LAUNCH_CHANGED => {
+                let launch: LaunchSnapshot = event.data_as().map_err(malformed)?;
+                if launch.status != LaunchStatus::Aborted {
+                    return Ok(Vec::new());
+                }
+                let values = HashMap::from([
+                    ("name", launch.agency_name.clone()),
+                    ("mission", launch.mission_name.clone()),
+                    ("launch_at", utc_minutes(launch.launch_at)),
+                    ("reason", launch.status_reason.clone().unwrap_or_default()),
+                ]);
+                Ok(vec![compose(
+                    &LAUNCH_ABORTED_AGENCY,
+                    &launch.agency_name,
+                    &launch.agency_email,
+                    &values,
+                )])
+            }
             other => Err(HandlerError::Permanent(format!("no email for {other}"))),
         }
+    }
+
+    /// The placeholders every booking email uses, addressed to the traveller.
+    fn booking_values(&self, booking: &BookingConfirmed) -> HashMap<&'static str, String> {
+        let passengers: Vec<&str> = booking
+            .passengers
+            .iter()
+            .map(|passenger| passenger.name.as_str())
+            .collect();
+        let seat_numbers: Vec<String> = booking.seat_numbers.iter().map(u32::to_string).collect();
+        HashMap::from([
+            ("booking_id", booking.booking_id.clone()),
+            ("mission", booking.mission_name.clone()),
+            ("launch_at", utc_minutes(booking.launch_at)),
+            ("seats", booking.seats.to_string()),
+            ("seat_numbers", seat_numbers.join(", ")),
+            ("passengers", passengers.join(", ")),
+            ("total", dollars(booking.total_cents)),
+            ("traveler", booking.traveler_name.clone()),
+            (
+                "link",
+                format!("{}/launches/{}", self.public_base_url, booking.launch_slug),
+            ),
+            ("name", booking.traveler_name.clone()),
+        ])
     }
 
     async fn deliver(&self, event: &EventEnvelope, email: Email) -> Result<(), HandlerError> {

@@ -22,6 +22,26 @@ pub const BOOKING_CONFIRMED_AGENCY: Template = Template {
     body: "Hello {name},\n\n{traveler} booked {seats} seats ({seat_numbers}) on {mission} ({launch_at}).\nPassengers: {passengers}\nTotal: {total}\n\nAstro Bookings",
 };
 
+pub const BOOKING_CANCELLED_TRAVELER: Template = Template {
+    subject: "Booking cancelled: {mission}",
+    body: "Hello {name},\n\nyour booking {booking_id} on {mission} ({launch_at}) is cancelled.\nRefund: {refund} ({refund_percent} % of {total})\n{seats_note}\n\nAstro Bookings",
+};
+
+pub const BOOKING_CANCELLED_AGENCY: Template = Template {
+    subject: "Booking cancelled on {mission}: {seats} seats",
+    body: "Hello {name},\n\n{traveler} cancelled booking {booking_id} ({seats} seats: {seat_numbers}) on {mission} ({launch_at}).\nRefund owed: {refund} ({refund_percent} % of {total})\n{seats_note}\n\nAstro Bookings",
+};
+
+pub const LAUNCH_ABORTED_TRAVELER: Template = Template {
+    subject: "Launch aborted: {mission}",
+    body: "Hello {name},\n\n{mission} ({launch_at}) was aborted by the agency: {reason}\nYour booking {booking_id} is cancelled with a full refund of {refund}.\n\nAstro Bookings",
+};
+
+pub const LAUNCH_ABORTED_AGENCY: Template = Template {
+    subject: "Launch aborted: {mission}",
+    body: "Hello {name},\n\n{mission} ({launch_at}) is aborted: {reason}\nEvery active booking is cancelled with a full refund; the travellers are told.\n\nAstro Bookings",
+};
+
 /// Replaces every `{key}` with its value; unknown placeholders stay visible so they get noticed.
 pub fn render(text: &str, values: &HashMap<&str, String>) -> String {
     let mut rendered = String::with_capacity(text.len());

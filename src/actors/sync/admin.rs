@@ -5,14 +5,15 @@ use sqlx::PgPool;
 
 use crate::actors::sync::{EventHandler, HandlerError};
 use crate::storage::amqp::events::{
-    BOOKING_CONFIRMED, BookingConfirmed, USER_REGISTERED, UserRegistered,
+    BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed, USER_REGISTERED,
+    UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::postgres::{bookings, profiles};
 
 pub static ADMIN_SYNC_QUEUE: QueueSpec = QueueSpec {
     name: "admin.sync",
-    bindings: &[USER_REGISTERED, BOOKING_CONFIRMED],
+    bindings: &[USER_REGISTERED, BOOKING_CONFIRMED, BOOKING_CANCELLED],
 };
 
 pub struct AdminSyncHandler {
@@ -50,6 +51,12 @@ impl EventHandler for AdminSyncHandler {
             BOOKING_CONFIRMED => {
                 let booking: BookingConfirmed = event.data_as().map_err(malformed)?;
                 bookings::insert_confirmed(&self.pool, &booking, event.event_id)
+                    .await
+                    .map_err(classify)
+            }
+            BOOKING_CANCELLED => {
+                let cancelled: BookingCancelled = event.data_as().map_err(malformed)?;
+                bookings::record_cancelled(&self.pool, &cancelled, event.event_id)
                     .await
                     .map_err(classify)
             }

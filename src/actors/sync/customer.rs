@@ -5,14 +5,14 @@ use crate::actors::launch::LaunchDirectory;
 use crate::actors::sync::{EventHandler, HandlerError, Outbox};
 use crate::domain::user::UserRole;
 use crate::storage::amqp::events::{
-    LAUNCH_SCHEDULED, LaunchSnapshot, USER_REGISTERED, UserRegistered,
+    LAUNCH_CHANGED, LAUNCH_SCHEDULED, LaunchSnapshot, USER_REGISTERED, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::mongo::customer::{CustomerStore, LaunchDocument};
 
 pub static CUSTOMER_SYNC_QUEUE: QueueSpec = QueueSpec {
     name: "customer.sync",
-    bindings: &[USER_REGISTERED, LAUNCH_SCHEDULED],
+    bindings: &[USER_REGISTERED, LAUNCH_SCHEDULED, LAUNCH_CHANGED],
 };
 
 pub struct CustomerSyncHandler {
@@ -47,7 +47,8 @@ impl EventHandler for CustomerSyncHandler {
                 }
                 Ok(())
             }
-            LAUNCH_SCHEDULED => {
+            // The launch's actor applies a change itself (an abort cancels its bookings).
+            LAUNCH_SCHEDULED | LAUNCH_CHANGED => {
                 let snapshot: LaunchSnapshot = event.data_as().map_err(malformed)?;
                 let launch = LaunchDocument::from_snapshot(&snapshot);
                 self.store
@@ -75,7 +76,7 @@ impl Outbox for BookingOutbox {
         let bookings = self.store.unpublished_bookings(limit).await?;
         Ok(bookings
             .iter()
-            .map(|booking| booking.confirmed_event())
+            .map(|booking| booking.outbox_event())
             .collect())
     }
 
@@ -85,7 +86,9 @@ impl Outbox for BookingOutbox {
             .get("booking_id")
             .and_then(serde_json::Value::as_str)
             .ok_or_else(|| anyhow::anyhow!("booking event without booking_id"))?;
-        self.store.mark_booking_published(booking_id).await?;
+        self.store
+            .mark_booking_published(booking_id, &event.event_id.to_string())
+            .await?;
         Ok(())
     }
 }

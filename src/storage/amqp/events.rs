@@ -7,7 +7,10 @@ use uuid::Uuid;
 
 pub const USER_REGISTERED: &str = "user.registered.v1";
 pub const LAUNCH_SCHEDULED: &str = "launch.scheduled.v1";
+/// A launch's details or status changed on the admin side (for instance, it was aborted).
+pub const LAUNCH_CHANGED: &str = "launch.changed.v1";
 pub const BOOKING_CONFIRMED: &str = "booking.confirmed.v1";
+pub const BOOKING_CANCELLED: &str = "booking.cancelled.v1";
 /// Seats of a launch changed on one customer-API process; the others refresh their copy.
 pub const LAUNCH_SEATS_CHANGED: &str = "launch.seats_changed.v1";
 pub const LOG_RECORDED: &str = "log.recorded.v1";
@@ -97,6 +100,9 @@ pub struct LaunchSnapshot {
     pub capacity: u32,
     pub status: crate::domain::launch::LaunchStatus,
     pub slug: String,
+    /// Why the launch got its current status (an abort's reason), when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
 }
 
 /// `booking.confirmed.v1`: a booking as the traveller made it, for the operations DB and emails.
@@ -119,6 +125,16 @@ pub struct BookingConfirmed {
     pub total_cents: i64,
     pub passengers: Vec<crate::domain::booking::Passenger>,
     pub created_at: DateTime<Utc>,
+}
+
+/// `booking.cancelled.v1`: the whole booking (so a consumer that missed the confirmation can
+/// still record it) and how it ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingCancelled {
+    #[serde(flatten)]
+    pub booking: BookingConfirmed,
+    #[serde(flatten)]
+    pub cancellation: crate::domain::booking::Cancellation,
 }
 
 /// `launch.seats_changed.v1`: broadcast to every customer-API process.

@@ -9,10 +9,11 @@ use mongodb::options::InsertManyOptions;
 use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::booking::Passenger;
+use crate::domain::booking::{Cancellation, CancellationCause, Passenger};
 use crate::domain::launch::{LaunchStatus, Reach};
 use crate::storage::amqp::events::{
-    BOOKING_CONFIRMED, BookingConfirmed, LaunchSnapshot, UserRegistered,
+    BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed, LaunchSnapshot,
+    UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::mongo::{create_indexes, is_duplicate_key};
@@ -36,6 +37,8 @@ pub struct LaunchDocument {
     pub minimum_passengers: u32,
     pub capacity: u32,
     pub status: LaunchStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -56,6 +59,7 @@ impl LaunchDocument {
             minimum_passengers: snapshot.minimum_passengers,
             capacity: snapshot.capacity,
             status: snapshot.status,
+            status_reason: snapshot.status_reason.clone(),
             updated_at: Utc::now(),
         }
     }
@@ -118,11 +122,72 @@ pub struct BookingDocument {
     pub event_id: String,
     pub outbox_published: bool,
     pub request_id: Option<String>,
+    /// Set when the booking is cancelled (status `cancelled`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation: Option<Cancellation>,
 }
 
 impl BookingDocument {
-    pub fn confirmed_event(&self) -> EventEnvelope {
-        let data = BookingConfirmed {
+    pub fn seat_ids(&self) -> Vec<String> {
+        self.seat_numbers
+            .iter()
+            .map(|seat| format!("{}:{seat}", self.launch_id))
+            .collect()
+    }
+
+    /// This booking, cancelled: status, record, and a fresh outbox marker for the new event.
+    pub fn cancelled(&self, record: Cancellation) -> Self {
+        Self {
+            status: BookingStatus::Cancelled,
+            cancellation: Some(record),
+            event_id: uuid::Uuid::now_v7().to_string(),
+            outbox_published: false,
+            ..self.clone()
+        }
+    }
+
+    /// The event the outbox marker stands for: the confirmation, or the cancellation once
+    /// cancelled (which carries the whole booking, so nothing is lost if the confirmation was
+    /// never published).
+    pub fn outbox_event(&self) -> EventEnvelope {
+        let booking = self.confirmed_data();
+        let (event_type, action, data, occurred_at) = match &self.cancellation {
+            None => (
+                BOOKING_CONFIRMED,
+                "book",
+                serde_json::to_value(booking),
+                self.created_at,
+            ),
+            Some(record) => (
+                BOOKING_CANCELLED,
+                match record.cause {
+                    CancellationCause::Traveler => "cancel",
+                    CancellationCause::LaunchAborted => "abort",
+                },
+                serde_json::to_value(BookingCancelled {
+                    booking,
+                    cancellation: record.clone(),
+                }),
+                record.cancelled_at,
+            ),
+        };
+        let origin = Origin {
+            service: "customer".to_owned(),
+            user_id: Some(self.traveler_id.clone()),
+            action: action.to_owned(),
+        };
+        EventEnvelope::from_outbox(
+            event_type,
+            origin,
+            self.request_id.clone(),
+            data.unwrap_or_default(),
+            &self.event_id,
+            occurred_at,
+        )
+    }
+
+    fn confirmed_data(&self) -> BookingConfirmed {
+        BookingConfirmed {
             booking_id: self.id.clone(),
             launch_id: self.launch_id.clone(),
             launch_slug: self.launch_slug.clone(),
@@ -140,20 +205,7 @@ impl BookingDocument {
             total_cents: self.total_cents,
             passengers: self.passengers.clone(),
             created_at: self.created_at,
-        };
-        let origin = Origin {
-            service: "customer".to_owned(),
-            user_id: Some(self.traveler_id.clone()),
-            action: "book".to_owned(),
-        };
-        EventEnvelope::from_outbox(
-            BOOKING_CONFIRMED,
-            origin,
-            self.request_id.clone(),
-            serde_json::to_value(data).unwrap_or_default(),
-            &self.event_id,
-            self.created_at,
-        )
+        }
     }
 }
 
@@ -299,6 +351,15 @@ impl CustomerStore {
         Ok(())
     }
 
+    /// Stores a booking's new state (a cancellation) in place of the old one.
+    #[tracing::instrument(skip_all, fields(booking_id = %booking.id))]
+    pub async fn replace_booking(&self, booking: &BookingDocument) -> Result<(), StoreError> {
+        self.bookings
+            .replace_one(doc! {"_id": &booking.id}, booking)
+            .await?;
+        Ok(())
+    }
+
     /// Inserts bookings; one whose id already exists (a replay that raced) is not an error.
     #[tracing::instrument(skip_all, fields(bookings = bookings.len()))]
     pub async fn insert_bookings(&self, bookings: &[BookingDocument]) -> Result<(), StoreError> {
@@ -352,10 +413,16 @@ impl CustomerStore {
     }
 
     #[tracing::instrument(skip_all, fields(booking_id))]
-    pub async fn mark_booking_published(&self, booking_id: &str) -> Result<(), StoreError> {
+    pub async fn mark_booking_published(
+        &self,
+        booking_id: &str,
+        event_id: &str,
+    ) -> Result<(), StoreError> {
+        // Only the event that was published: a cancellation written meanwhile has a new event id
+        // and stays unpublished.
         self.bookings
             .update_one(
-                doc! {"_id": booking_id},
+                doc! {"_id": booking_id, "event_id": event_id},
                 doc! {"$set": {"outbox_published": true}},
             )
             .await?;

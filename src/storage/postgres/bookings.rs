@@ -5,8 +5,9 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::domain::booking::CancellationCause;
 use crate::domain::booking::Passenger;
-use crate::storage::amqp::events::BookingConfirmed;
+use crate::storage::amqp::events::{BookingCancelled, BookingConfirmed};
 
 fn decode_error(error: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
     sqlx::Error::Decode(Box::new(error))
@@ -19,6 +20,48 @@ pub async fn insert_confirmed(
     booking: &BookingConfirmed,
     event_id: Uuid,
 ) -> Result<(), sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    insert_once(&mut transaction, booking, event_id).await?;
+    transaction.commit().await
+}
+
+/// Records a cancellation; the booking itself is stored first if its confirmation has not
+/// arrived (the cancellation event carries all of it). A redelivery changes nothing.
+#[tracing::instrument(skip_all, fields(booking_id = %cancelled.booking.booking_id))]
+pub async fn record_cancelled(
+    pool: &PgPool,
+    cancelled: &BookingCancelled,
+    event_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    let booking_id = Uuid::parse_str(&cancelled.booking.booking_id).map_err(decode_error)?;
+    let cause = match cancelled.cancellation.cause {
+        CancellationCause::Traveler => "traveler",
+        CancellationCause::LaunchAborted => "launch_aborted",
+    };
+    let mut transaction = pool.begin().await?;
+    insert_once(&mut transaction, &cancelled.booking, event_id).await?;
+    sqlx::query(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = $2, cancellation_cause = $3, \
+         cancellation_reason = $4, refund_percent = $5, refund_cents = $6, seats_released = $7 \
+         WHERE id = $1",
+    )
+    .bind(booking_id)
+    .bind(cancelled.cancellation.cancelled_at)
+    .bind(cause)
+    .bind(&cancelled.cancellation.reason)
+    .bind(i32::try_from(cancelled.cancellation.refund_percent).unwrap_or(0))
+    .bind(cancelled.cancellation.refund_cents)
+    .bind(cancelled.cancellation.seats_released)
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await
+}
+
+async fn insert_once(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    booking: &BookingConfirmed,
+    event_id: Uuid,
+) -> Result<(), sqlx::Error> {
     let booking_id = Uuid::parse_str(&booking.booking_id).map_err(decode_error)?;
     let launch_id = Uuid::parse_str(&booking.launch_id).map_err(decode_error)?;
     let traveler_id = Uuid::parse_str(&booking.traveler_id).map_err(decode_error)?;
@@ -27,7 +70,6 @@ pub async fn insert_confirmed(
         .iter()
         .map(|seat| i32::try_from(*seat).unwrap_or(i32::MAX))
         .collect();
-    let mut transaction = pool.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO bookings (id, launch_id, traveler_id, traveler_name, traveler_email, seats, seat_numbers, \
          price_per_seat_cents, total_cents, status, created_at, source_event_id) \
@@ -44,7 +86,7 @@ pub async fn insert_confirmed(
     .bind(booking.total_cents)
     .bind(booking.created_at)
     .bind(event_id)
-    .execute(&mut *transaction)
+    .execute(&mut **transaction)
     .await?;
     if inserted.rows_affected() == 1 {
         for (position, passenger) in booking.passengers.iter().enumerate() {
@@ -55,11 +97,10 @@ pub async fn insert_confirmed(
                 .bind(&passenger.email)
                 .bind(&passenger.phone)
                 .bind(i32::try_from(passenger.age).unwrap_or(i32::MAX))
-                .execute(&mut *transaction)
+                .execute(&mut **transaction)
                 .await?;
         }
     }
-    transaction.commit().await?;
     Ok(())
 }
 
@@ -76,6 +117,9 @@ struct BookingRow {
     total_cents: i64,
     status: String,
     created_at: DateTime<Utc>,
+    refund_cents: i64,
+    cancelled_at: Option<DateTime<Utc>>,
+    cancellation_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -101,6 +145,10 @@ pub struct AdminBooking {
     pub status: String,
     pub passengers: Vec<Passenger>,
     pub created_at: DateTime<Utc>,
+    /// What the agency owes back (0 unless cancelled with a refund).
+    pub refund_cents: i64,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancellation_reason: Option<String>,
 }
 
 /// Bookings visible to the caller: of one agency's launches, or all; optionally of one launch.
@@ -112,7 +160,8 @@ pub async fn list(
 ) -> Result<Vec<AdminBooking>, sqlx::Error> {
     let rows: Vec<BookingRow> = sqlx::query_as(
         "SELECT b.id, b.launch_id, b.traveler_id, b.traveler_name, b.traveler_email, b.seats, b.seat_numbers, \
-         b.price_per_seat_cents, b.total_cents, b.status, b.created_at FROM bookings b JOIN launches l ON l.id = b.launch_id \
+         b.price_per_seat_cents, b.total_cents, b.status, b.created_at, b.refund_cents, b.cancelled_at, \
+         b.cancellation_reason FROM bookings b JOIN launches l ON l.id = b.launch_id \
          WHERE ($1::uuid IS NULL OR l.agency_id = $1) AND ($2::uuid IS NULL OR b.launch_id = $2) ORDER BY b.created_at DESC LIMIT 1000",
     )
     .bind(agency_id)
@@ -150,6 +199,9 @@ pub async fn list(
             total_cents: row.total_cents,
             status: row.status,
             created_at: row.created_at,
+            refund_cents: row.refund_cents,
+            cancelled_at: row.cancelled_at,
+            cancellation_reason: row.cancellation_reason,
         })
         .collect())
 }

@@ -29,7 +29,7 @@ pub struct LaunchRow {
 
 const SELECT: &str = "SELECT l.id, l.agency_id, l.rocket_id, r.name AS rocket_name, l.mission_name, l.spaceport, \
     l.destination, l.launch_at, l.price_per_seat_cents, l.minimum_passengers, r.capacity, \
-    COALESCE((SELECT SUM(b.seats) FROM bookings b WHERE b.launch_id = l.id AND b.status = 'confirmed'), 0)::bigint AS seats_sold, \
+    COALESCE((SELECT SUM(b.seats) FROM bookings b WHERE b.launch_id = l.id AND (b.status = 'confirmed' OR NOT b.seats_released)), 0)::bigint AS seats_sold, \
     l.status, l.slug, l.created_at FROM launches l JOIN rockets r ON r.id = l.rocket_id";
 
 #[derive(Debug, thiserror::Error)]
@@ -101,4 +101,48 @@ pub async fn find(pool: &PgPool, launch_id: Uuid) -> Result<Option<LaunchRow>, s
         .bind(launch_id)
         .fetch_optional(pool)
         .await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StatusChangeError {
+    /// Someone changed the status since it was read.
+    #[error("the launch status changed meanwhile")]
+    Changed,
+    #[error(transparent)]
+    Store(#[from] sqlx::Error),
+}
+
+/// Moves a launch from `from` to `to`, recording who, when and why, and the event announcing it,
+/// in one transaction. Refused if the status is no longer `from`.
+#[tracing::instrument(skip_all, fields(launch_id = %launch_id, to = to.as_str()))]
+pub async fn change_status(
+    pool: &PgPool,
+    launch_id: Uuid,
+    from: LaunchStatus,
+    to: LaunchStatus,
+    changed_by: Uuid,
+    reason: &str,
+    event: &EventEnvelope,
+) -> Result<(), StatusChangeError> {
+    let mut transaction = pool.begin().await?;
+    let updated = sqlx::query("UPDATE launches SET status = $3 WHERE id = $1 AND status = $2")
+        .bind(launch_id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .execute(&mut *transaction)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StatusChangeError::Changed);
+    }
+    sqlx::query("INSERT INTO launch_status_history (launch_id, from_status, to_status, changed_by, reason) VALUES ($1, $2, $3, $4, $5)")
+        .bind(launch_id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(changed_by)
+        .bind(reason)
+        .execute(&mut *transaction)
+        .await?;
+    super::outbox::append(&mut transaction, event).await?;
+    transaction.commit().await?;
+    Ok(())
 }
