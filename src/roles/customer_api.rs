@@ -25,6 +25,10 @@ use crate::roles::{BusReadiness, RoleContext, RunningRole, StopAction, serve};
 use crate::storage::mongo::MongoReadiness;
 use crate::storage::mongo::customer::CustomerStore;
 
+/// Launch actors hand their stored bookings' events to the relay; reading the outbox (which costs
+/// a lookup per pending entry) is the safety net for events a handover missed.
+const BOOKING_OUTBOX_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings customer API", description = "Public launch listing and travellers' bookings."),
@@ -92,6 +96,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                         relay_bus.clone(),
                         relay_registry.clone(),
                     )
+                    .polling_every(BOOKING_OUTBOX_POLL)
                     .start(),
                 )
             }))

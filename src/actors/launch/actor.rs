@@ -19,7 +19,7 @@ use super::messages::{
     InjectPanic, LaunchChanged, SeatsChangedElsewhere,
 };
 use crate::actors::health::{ActorState, HEARTBEAT_INTERVAL};
-use crate::actors::sync::outbox_relay::Nudge;
+use crate::actors::sync::outbox_relay::Publish;
 use crate::domain::booking::{
     Cancellation, CancellationCause, SeatInventory, refund_for_cancellation, total_cents,
 };
@@ -27,7 +27,7 @@ use crate::domain::launch::LaunchStatus;
 use crate::storage::amqp::events::{LAUNCH_SEATS_CHANGED, LaunchSeatsChanged};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::mongo::customer::{
-    BookingDocument, BookingStatus, CustomerStore, LaunchDocument, SeatDocument,
+    BookingDocument, BookingStatus, CustomerStore, LaunchDocument, SeatDocument, SeatStamp,
 };
 
 /// Bookings written together in one durable write at most.
@@ -37,8 +37,12 @@ const MAX_ATTEMPTS: u32 = 3;
 /// Seats claimed without a booking (a writer died between the two inserts) are given back after
 /// this long; younger ones may belong to a write still in flight elsewhere.
 const ORPHAN_SEAT_GRACE: Duration = Duration::from_secs(60);
-/// Seats sold by other processes are picked up at least this often, even if a broadcast is lost.
-const RECONCILE_INTERVAL: Duration = Duration::from_secs(5);
+/// Seats sold by other processes are picked up at least this often, even if a broadcast is lost:
+/// the check reads only the launch's few seat stamps, and reloads the launch when another
+/// process's stamp changed.
+const RECONCILE_INTERVAL: Duration = Duration::from_secs(2);
+/// The whole launch is reloaded this often regardless (orphan seats, a lost stamp).
+const FULL_RELOAD_INTERVAL: Duration = Duration::from_secs(60);
 
 type Reply = oneshot::Sender<Result<BookingReceipt, BookingFailure>>;
 type CancelReply = oneshot::Sender<Result<CancelReceipt, CancelFailure>>;
@@ -65,6 +69,8 @@ pub struct LaunchActor {
     /// Bumped on every local sale or release, so that a store snapshot read before it is not
     /// applied after.
     generation: u64,
+    /// The other processes' seat stamps as of the last reload.
+    seen_stamps: HashMap<String, String>,
 }
 
 /// Seat documents a rebuild found that no longer hold a seat.
@@ -169,6 +175,11 @@ async fn write_batch(store: &CustomerStore, documents: Vec<BookingDocument>) -> 
             winners.push(booking);
         }
     }
+    // The outbox entries go first: a booking is never stored without its event.
+    let entries: Vec<_> = winners.iter().map(BookingDocument::outbox_entry).collect();
+    if let Err(error) = store.insert_outbox(&entries).await {
+        return WriteOutcome::Unknown(error.to_string());
+    }
     match store.insert_bookings(&winners).await {
         Ok(()) => WriteOutcome::Stored { lost_seats },
         Err(error) => WriteOutcome::Unknown(error.to_string()),
@@ -193,6 +204,7 @@ impl LaunchActor {
             writing: Vec::new(),
             cancelling: HashMap::new(),
             generation: 0,
+            seen_stamps: HashMap::new(),
         }
     }
 
@@ -301,7 +313,6 @@ impl LaunchActor {
             passengers: request.passengers,
             created_at: Utc::now(),
             event_id: uuid::Uuid::now_v7().to_string(),
-            outbox_published: false,
             request_id: Some(request.request_id),
             cancellation: None,
         }
@@ -331,11 +342,11 @@ impl LaunchActor {
         let batch = std::mem::take(&mut self.writing);
         match outcome {
             WriteOutcome::Stored { lost_seats } => {
-                let mut sold_any = false;
+                let mut stored = Vec::new();
                 for pending in batch {
                     match lost_seats.get(&pending.document.id) {
                         None => {
-                            sold_any = true;
+                            stored.push(pending.document.clone());
                             self.confirm(pending);
                         }
                         Some(taken_elsewhere) => {
@@ -343,9 +354,9 @@ impl LaunchActor {
                         }
                     }
                 }
-                if sold_any {
+                if !stored.is_empty() {
                     self.generation += 1;
-                    self.announce_change(ctx);
+                    self.announce_change(&stored, ctx);
                 }
             }
             WriteOutcome::NotStored(error) => {
@@ -432,10 +443,38 @@ impl LaunchActor {
         }
     }
 
-    /// Tells other processes, and the outbox relay, that seats were sold or given back.
-    fn announce_change(&self, ctx: &mut Context<Self>) {
+    /// Reloads the launch if another process changed its seats since the last look.
+    fn reload_if_changed_elsewhere(&mut self, ctx: &mut Context<Self>) {
+        let store = self.dependencies.store.clone();
+        let launch_id = self.launch_id.clone();
+        let own = self.dependencies.process_id.clone();
+        ctx.spawn(async move { store.seat_stamps(&launch_id).await }.into_actor(self).map(
+            move |stamps, actor, ctx| match stamps {
+                Ok(stamps) => {
+                    let others: HashMap<String, String> = stamps
+                        .into_iter()
+                        .filter(|stamp| stamp.process_id != own)
+                        .map(|stamp| (stamp.process_id, stamp.change_id))
+                        .collect();
+                    if others != actor.seen_stamps {
+                        actor.seen_stamps = others;
+                        actor.refresh_from_store(ctx);
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(actor = %actor.name, error = %error, "could not read seat stamps")
+                }
+            },
+        ));
+    }
+
+    /// Hands the stored bookings' events to the outbox relay and tells other processes that
+    /// seats were sold or given back (a broadcast now, a stamp for the periodic check).
+    fn announce_change(&self, stored: &[BookingDocument], ctx: &mut Context<Self>) {
         if let Some(relay) = self.dependencies.booking_relay.get() {
-            relay.do_send(Nudge);
+            relay.do_send(Publish(
+                stored.iter().map(BookingDocument::outbox_event).collect(),
+            ));
         }
         let change = LaunchSeatsChanged {
             launch_id: self.launch_id.clone(),
@@ -450,11 +489,21 @@ impl LaunchActor {
             action: "seats".to_owned(),
         };
         let event = EventEnvelope::new(LAUNCH_SEATS_CHANGED, origin, None, data);
+        let stamp = SeatStamp {
+            id: format!("{}:{}", self.launch_id, self.dependencies.process_id),
+            launch_id: self.launch_id.clone(),
+            process_id: self.dependencies.process_id.clone(),
+            change_id: event.event_id.to_string(),
+        };
         let bus = self.dependencies.bus.clone();
+        let store = self.dependencies.store.clone();
         ctx.spawn(
             async move {
                 if let Err(error) = bus.publish(&event).await {
                     tracing::warn!(error = %error, "could not broadcast a seat change");
+                }
+                if let Err(error) = store.stamp_seats(&stamp).await {
+                    tracing::warn!(error = %error, "could not stamp a seat change");
                 }
             }
             .into_actor(self),
@@ -481,6 +530,9 @@ impl Actor for LaunchActor {
             actor.dependencies.registry.heartbeat(&actor.name)
         });
         ctx.run_interval(RECONCILE_INTERVAL, |actor, ctx| {
+            actor.reload_if_changed_elsewhere(ctx)
+        });
+        ctx.run_interval(FULL_RELOAD_INTERVAL, |actor, ctx| {
             actor.refresh_from_store(ctx)
         });
         let store = self.dependencies.store.clone();
@@ -572,7 +624,11 @@ impl LaunchActor {
         let work = async move {
             let mut outcomes = Vec::with_capacity(cancelled.len());
             for booking in cancelled {
-                let outcome = match store.replace_booking(&booking).await {
+                let written = match store.insert_outbox(&[booking.outbox_entry()]).await {
+                    Ok(()) => store.replace_booking(&booking).await,
+                    Err(error) => Err(error),
+                };
+                let outcome = match written {
                     Ok(()) => {
                         let releases = booking
                             .cancellation
@@ -603,13 +659,13 @@ impl LaunchActor {
         outcomes: Vec<(BookingDocument, Result<(), String>)>,
         ctx: &mut Context<Self>,
     ) {
-        let mut changed = false;
+        let mut stored = Vec::new();
         let mut unsure = false;
         for (booking, outcome) in outcomes {
             let replies = self.cancelling.remove(&booking.id).unwrap_or_default();
             match outcome {
                 Ok(()) => {
-                    changed = true;
+                    stored.push(booking.clone());
                     let releases = booking
                         .cancellation
                         .as_ref()
@@ -643,9 +699,9 @@ impl LaunchActor {
                 }
             }
         }
-        if changed {
+        if !stored.is_empty() {
             self.generation += 1;
-            self.announce_change(ctx);
+            self.announce_change(&stored, ctx);
             self.publish_to_board();
         }
         if unsure {

@@ -65,30 +65,44 @@ impl EventHandler for CustomerSyncHandler {
     }
 }
 
-/// Bookings not yet announced to the other roles.
+/// Booking events not yet announced to the other roles: the customer DB's outbox entries.
 pub struct BookingOutbox {
     pub store: CustomerStore,
 }
 
+/// An entry whose booking is not stored this long after it was written belongs to a write that
+/// failed or died: it is dropped.
+const UNSTORED_BOOKING_GRACE: chrono::Duration = chrono::Duration::seconds(60);
+
 #[async_trait::async_trait]
 impl Outbox for BookingOutbox {
     async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>> {
-        let bookings = self.store.unpublished_bookings(limit).await?;
-        Ok(bookings
-            .iter()
-            .map(|booking| booking.outbox_event())
-            .collect())
+        let mut events = Vec::new();
+        let mut dropped = Vec::new();
+        let grace_ends = chrono::Utc::now() - UNSTORED_BOOKING_GRACE;
+        for entry in self.store.outbox_entries(limit).await? {
+            match self.store.booking(&entry.booking_id).await? {
+                Some(booking) if booking.event_id == entry.event_id => {
+                    events.push(booking.outbox_event());
+                }
+                // The booking moved on: its newer event (which carries the whole booking) has
+                // its own entry.
+                Some(_) => dropped.push(entry.event_id),
+                None if entry.written_at < grace_ends => dropped.push(entry.event_id),
+                // Still being written.
+                None => {}
+            }
+        }
+        self.store.delete_outbox(&dropped).await?;
+        Ok(events)
     }
 
-    async fn mark_published(&self, event: &EventEnvelope) -> anyhow::Result<()> {
-        let booking_id = event
-            .data
-            .get("booking_id")
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| anyhow::anyhow!("booking event without booking_id"))?;
-        self.store
-            .mark_booking_published(booking_id, &event.event_id.to_string())
-            .await?;
+    async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()> {
+        let ids: Vec<String> = events
+            .iter()
+            .map(|event| event.event_id.to_string())
+            .collect();
+        self.store.delete_outbox(&ids).await?;
         Ok(())
     }
 }

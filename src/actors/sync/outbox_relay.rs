@@ -1,5 +1,7 @@
 //! Publishes what a role wrote to its outbox (in the same write as the change) and marks it
-//! sent after the broker confirmed. Polls, and can be nudged right after a write.
+//! sent after the broker confirmed. Polls the outbox, can be nudged right after a write, or can
+//! be handed the events a writer just stored, so that a hot writer costs no outbox scan per write
+//! (the poll still finds anything a handed event missed, such as after a crash).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,14 +13,15 @@ use actix::{
 use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
 use crate::storage::amqp::{Bus, EventEnvelope};
 
-const POLL_INTERVAL: Duration = Duration::from_millis(500);
+const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(500);
 const BATCH: i64 = 200;
 
 /// A store's outbox: entries not yet published, and the mark that they were.
 #[async_trait::async_trait]
 pub trait Outbox: Send + Sync + 'static {
     async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>>;
-    async fn mark_published(&self, event: &EventEnvelope) -> anyhow::Result<()>;
+    /// Called once the broker confirmed every one of these events.
+    async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()>;
 }
 
 pub struct OutboxRelay {
@@ -26,8 +29,19 @@ pub struct OutboxRelay {
     outbox: Arc<dyn Outbox>,
     bus: Bus,
     registry: ActorRegistry,
+    poll_interval: Duration,
+    /// Events handed over by the writer, published without reading the outbox.
+    handed: Vec<EventEnvelope>,
     running: bool,
     again: bool,
+}
+
+/// What one pass of the relay did.
+enum Pass {
+    /// Read the outbox and published this many entries.
+    Scanned(usize),
+    /// Published the handed events.
+    Handed,
 }
 
 impl OutboxRelay {
@@ -42,9 +56,18 @@ impl OutboxRelay {
             outbox,
             bus,
             registry,
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            handed: Vec::new(),
             running: false,
             again: false,
         }
+    }
+
+    /// How often the outbox itself is read; a writer that hands its events over can afford a
+    /// slow poll, which is then only the safety net.
+    pub fn polling_every(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
     }
 
     fn drain(&mut self, ctx: &mut Context<Self>) {
@@ -55,11 +78,19 @@ impl OutboxRelay {
         self.running = true;
         let outbox = Arc::clone(&self.outbox);
         let bus = self.bus.clone();
-        let work = async move { relay_once(outbox.as_ref(), &bus).await };
+        let handed = std::mem::take(&mut self.handed);
+        let work = async move {
+            if handed.is_empty() {
+                relay_once(outbox.as_ref(), &bus).await.map(Pass::Scanned)
+            } else {
+                publish_all(outbox.as_ref(), &bus, &handed).await?;
+                Ok(Pass::Handed)
+            }
+        };
         ctx.spawn(work.into_actor(self).map(|outcome, relay, ctx| {
             relay.running = false;
             match outcome {
-                Ok(published) if published as i64 >= BATCH => relay.drain(ctx),
+                Ok(Pass::Scanned(published)) if published as i64 >= BATCH => relay.drain(ctx),
                 Ok(_) => {}
                 Err(error) => {
                     tracing::warn!(actor = %relay.name, error = %error, "outbox relay failed; will retry");
@@ -75,11 +106,22 @@ impl OutboxRelay {
 
 async fn relay_once(outbox: &dyn Outbox, bus: &Bus) -> anyhow::Result<usize> {
     let pending = outbox.unpublished(BATCH).await?;
-    for event in &pending {
-        bus.publish(event).await?;
-        outbox.mark_published(event).await?;
-    }
+    publish_all(outbox, bus, &pending).await?;
     Ok(pending.len())
+}
+
+async fn publish_all(
+    outbox: &dyn Outbox,
+    bus: &Bus,
+    events: &[EventEnvelope],
+) -> anyhow::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    for event in events {
+        bus.publish(event).await?;
+    }
+    outbox.mark_published(events).await
 }
 
 impl Actor for OutboxRelay {
@@ -91,7 +133,7 @@ impl Actor for OutboxRelay {
         ctx.run_interval(HEARTBEAT_INTERVAL, |relay, _| {
             relay.registry.heartbeat(&relay.name)
         });
-        ctx.run_interval(POLL_INTERVAL, |relay, ctx| relay.drain(ctx));
+        ctx.run_interval(self.poll_interval, |relay, ctx| relay.drain(ctx));
         self.drain(ctx);
     }
 }
@@ -105,6 +147,21 @@ impl Handler<Nudge> for OutboxRelay {
     type Result = ();
 
     fn handle(&mut self, _: Nudge, ctx: &mut Self::Context) {
+        self.drain(ctx);
+    }
+}
+
+/// Events the writer just stored with their outbox markers: publish these now. If this message
+/// is lost, the poll publishes them later.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Publish(pub Vec<EventEnvelope>);
+
+impl Handler<Publish> for OutboxRelay {
+    type Result = ();
+
+    fn handle(&mut self, Publish(events): Publish, ctx: &mut Self::Context) {
+        self.handed.extend(events);
         self.drain(ctx);
     }
 }

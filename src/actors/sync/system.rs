@@ -167,9 +167,11 @@ impl Outbox for UserOutbox {
             .collect())
     }
 
-    async fn mark_published(&self, event: &EventEnvelope) -> anyhow::Result<()> {
-        let user: UserRegistered = event.data_as()?;
-        self.store.mark_user_published(&user.email).await?;
+    async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()> {
+        for event in events {
+            let user: UserRegistered = event.data_as()?;
+            self.store.mark_user_published(&user.email).await?;
+        }
         Ok(())
     }
 }

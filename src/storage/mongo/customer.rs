@@ -1,6 +1,7 @@
 //! The customer DB: the launch read model, one document per sold seat (`_id` = launch:seat, so a
 //! second sale of a seat is refused by the store itself, whichever process attempts it), the
-//! bookings as travellers made them (each carrying its own outbox marker), traveller copies.
+//! bookings as travellers made them, the bookings' outbox (one small entry per event not yet
+//! published, written before the booking and deleted once published), traveller copies.
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -118,9 +119,9 @@ pub struct BookingDocument {
     pub status: BookingStatus,
     pub passengers: Vec<Passenger>,
     pub created_at: DateTime<Utc>,
-    /// The outbox marker, written with the booking: `booking.confirmed.v1` not yet published.
+    /// The booking's latest event (its confirmation, then its cancellation); the outbox entry
+    /// of that id stands for it until published.
     pub event_id: String,
-    pub outbox_published: bool,
     pub request_id: Option<String>,
     /// Set when the booking is cancelled (status `cancelled`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,12 +137,19 @@ impl BookingDocument {
     }
 
     /// This booking, cancelled: status, record, and a fresh outbox marker for the new event.
+    pub fn outbox_entry(&self) -> OutboxEntry {
+        OutboxEntry {
+            event_id: self.event_id.clone(),
+            booking_id: self.id.clone(),
+            written_at: Utc::now(),
+        }
+    }
+
     pub fn cancelled(&self, record: Cancellation) -> Self {
         Self {
             status: BookingStatus::Cancelled,
             cancellation: Some(record),
             event_id: uuid::Uuid::now_v7().to_string(),
-            outbox_published: false,
             ..self.clone()
         }
     }
@@ -209,6 +217,27 @@ impl BookingDocument {
     }
 }
 
+/// A booking event not yet published. Written before the booking document, so that no stored
+/// booking lacks its event; an entry whose booking never got stored is dropped after a grace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    #[serde(rename = "_id")]
+    pub event_id: String,
+    pub booking_id: String,
+    pub written_at: DateTime<Utc>,
+}
+
+/// The latest seat change one process made on one launch (`_id` = launch:process). Other
+/// processes read these few documents to learn cheaply whether they must reload the launch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatStamp {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub launch_id: String,
+    pub process_id: String,
+    pub change_id: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TravelerDocument {
     #[serde(rename = "_id")]
@@ -228,6 +257,8 @@ pub struct CustomerStore {
     launches: Collection<LaunchDocument>,
     seats: Collection<SeatDocument>,
     bookings: Collection<BookingDocument>,
+    outbox: Collection<OutboxEntry>,
+    stamps: Collection<SeatStamp>,
     travelers: Collection<TravelerDocument>,
 }
 
@@ -237,6 +268,8 @@ impl CustomerStore {
             launches: database.collection("launches"),
             seats: database.collection("seats"),
             bookings: database.collection("bookings"),
+            outbox: database.collection("booking_outbox"),
+            stamps: database.collection("seat_stamps"),
             travelers: database.collection("travelers"),
         }
     }
@@ -245,11 +278,7 @@ impl CustomerStore {
         create_indexes(&self.seats, [doc! {"launch_id": 1}]).await?;
         create_indexes(
             &self.bookings,
-            [
-                doc! {"launch_id": 1},
-                doc! {"traveler_id": 1},
-                doc! {"outbox_published": 1},
-            ],
+            [doc! {"launch_id": 1}, doc! {"traveler_id": 1}],
         )
         .await
     }
@@ -399,32 +428,66 @@ impl CustomerStore {
         Ok(u32::try_from(launches.len()).unwrap_or(u32::MAX))
     }
 
-    #[tracing::instrument(skip_all)]
-    pub async fn unpublished_bookings(
-        &self,
-        limit: i64,
-    ) -> Result<Vec<BookingDocument>, StoreError> {
-        self.bookings
-            .find(doc! {"outbox_published": false})
-            .limit(limit)
+    /// Writes the outbox entries of bookings about to be stored (or replaced).
+    #[tracing::instrument(skip_all, fields(entries = entries.len()))]
+    pub async fn insert_outbox(&self, entries: &[OutboxEntry]) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let unordered = InsertManyOptions::builder().ordered(false).build();
+        match self
+            .outbox
+            .insert_many(entries)
+            .with_options(unordered)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_duplicate_key(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Records that this process just changed the launch's seats.
+    #[tracing::instrument(skip_all, fields(launch_id = %stamp.launch_id))]
+    pub async fn stamp_seats(&self, stamp: &SeatStamp) -> Result<(), StoreError> {
+        self.stamps
+            .replace_one(doc! {"_id": &stamp.id}, stamp)
+            .upsert(true)
+            .await?;
+        Ok(())
+    }
+
+    /// Every process's latest seat change on the launch.
+    #[tracing::instrument(skip_all, fields(launch_id))]
+    pub async fn seat_stamps(&self, launch_id: &str) -> Result<Vec<SeatStamp>, StoreError> {
+        self.stamps
+            .find(doc! {"launch_id": launch_id})
             .await?
             .try_collect()
             .await
     }
 
-    #[tracing::instrument(skip_all, fields(booking_id))]
-    pub async fn mark_booking_published(
-        &self,
-        booking_id: &str,
-        event_id: &str,
-    ) -> Result<(), StoreError> {
-        // Only the event that was published: a cancellation written meanwhile has a new event id
-        // and stays unpublished.
-        self.bookings
-            .update_one(
-                doc! {"_id": booking_id, "event_id": event_id},
-                doc! {"$set": {"outbox_published": true}},
-            )
+    /// Pending outbox entries, oldest first (the collection holds only what is unpublished).
+    #[tracing::instrument(skip_all)]
+    pub async fn outbox_entries(&self, limit: i64) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut entries: Vec<OutboxEntry> = self
+            .outbox
+            .find(doc! {})
+            .limit(limit)
+            .await?
+            .try_collect()
+            .await?;
+        entries.sort_by_key(|entry| entry.written_at);
+        Ok(entries)
+    }
+
+    #[tracing::instrument(skip_all, fields(entries = event_ids.len()))]
+    pub async fn delete_outbox(&self, event_ids: &[String]) -> Result<(), StoreError> {
+        if event_ids.is_empty() {
+            return Ok(());
+        }
+        self.outbox
+            .delete_many(doc! {"_id": {"$in": event_ids}})
             .await?;
         Ok(())
     }

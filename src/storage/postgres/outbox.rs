@@ -37,10 +37,11 @@ impl Outbox for PostgresOutbox {
             .collect()
     }
 
-    #[tracing::instrument(skip_all, fields(event_id = %event.event_id))]
-    async fn mark_published(&self, event: &EventEnvelope) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET published_at = now() WHERE id = $1")
-            .bind(event.event_id)
+    #[tracing::instrument(skip_all, fields(events = events.len()))]
+    async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()> {
+        let ids: Vec<uuid::Uuid> = events.iter().map(|event| event.event_id).collect();
+        sqlx::query("UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
+            .bind(&ids)
             .execute(&self.0)
             .await?;
         Ok(())
