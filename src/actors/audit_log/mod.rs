@@ -187,27 +187,27 @@ impl AuditLogActor {
     }
 }
 
-/// Publishes entries in order; returns those not sent.
+/// Publishes entries in order; returns those the broker did not confirm.
 async fn publish_entries(bus: &Bus, service: &str, batch: Vec<LogRecorded>) -> Vec<LogRecorded> {
-    let mut remaining = batch.into_iter();
-    while let Some(entry) = remaining.next() {
-        let origin = Origin {
-            service: service.to_owned(),
-            user_id: entry.user_id.clone(),
-            action: entry.event.clone(),
-        };
-        let Ok(data) = serde_json::to_value(&entry) else {
-            continue;
-        };
-        let envelope = EventEnvelope::new(LOG_RECORDED, origin, entry.request_id.clone(), data);
-        if let Err(error) = bus.publish(&envelope).await {
-            tracing::warn!(error = %error, "could not ship log entry; keeping it");
-            let mut unsent = vec![entry];
-            unsent.extend(remaining);
-            return unsent;
+    let envelopes: Vec<EventEnvelope> = batch
+        .iter()
+        .map(|entry| {
+            let origin = Origin {
+                service: service.to_owned(),
+                user_id: entry.user_id.clone(),
+                action: entry.event.clone(),
+            };
+            let data = serde_json::to_value(entry).unwrap_or_default();
+            EventEnvelope::new(LOG_RECORDED, origin, entry.request_id.clone(), data)
+        })
+        .collect();
+    match bus.publish_all(&envelopes).await {
+        Ok(()) => Vec::new(),
+        Err((confirmed, error)) => {
+            tracing::warn!(error = %error, "could not ship log entries; keeping them");
+            batch.into_iter().skip(confirmed).collect()
         }
     }
-    Vec::new()
 }
 
 impl Actor for AuditLogActor {

@@ -118,8 +118,12 @@ async fn publish_all(
     if events.is_empty() {
         return Ok(());
     }
-    for event in events {
-        bus.publish(event).await?;
+    if let Err((confirmed, error)) = bus.publish_all(events).await {
+        // The confirmed ones are marked; the rest are published again later.
+        outbox
+            .mark_published(events.get(..confirmed).unwrap_or_default())
+            .await?;
+        return Err(error.into());
     }
     outbox.mark_published(events).await
 }
