@@ -142,7 +142,15 @@ async fn write_batch(store: &CustomerStore, documents: Vec<BookingDocument>) -> 
                 .map(|seat| SeatDocument::new(&booking.launch_id, *seat, &booking.id, claimed_at))
         })
         .collect();
-    let claim = match store.claim_seats(&seats).await {
+    // The outbox entries go before the bookings, so that no stored booking lacks its event;
+    // they are written alongside the seat claim (an entry whose booking is never stored is
+    // dropped by the relay after a grace period).
+    let entries: Vec<_> = documents
+        .iter()
+        .map(BookingDocument::outbox_entry)
+        .collect();
+    let (claim, outbox) = tokio::join!(store.claim_seats(&seats), store.insert_outbox(&entries));
+    let claim = match claim {
         Ok(claim) => claim,
         Err(error) => {
             // Some seats may be claimed; without a booking they are orphans that the next rebuild
@@ -150,6 +158,10 @@ async fn write_batch(store: &CustomerStore, documents: Vec<BookingDocument>) -> 
             return WriteOutcome::NotStored(error.to_string());
         }
     };
+    if let Err(error) = outbox {
+        // The claimed seats are orphans (given back after the grace period); nothing is sold.
+        return WriteOutcome::NotStored(error.to_string());
+    }
     let mut lost_seats: HashMap<String, Vec<u32>> = HashMap::new();
     for seat_id in &claim.already_taken {
         if let Some(seat) = seats.iter().find(|seat| &seat.id == seat_id) {
@@ -174,11 +186,6 @@ async fn write_batch(store: &CustomerStore, documents: Vec<BookingDocument>) -> 
         } else {
             winners.push(booking);
         }
-    }
-    // The outbox entries go first: a booking is never stored without its event.
-    let entries: Vec<_> = winners.iter().map(BookingDocument::outbox_entry).collect();
-    if let Err(error) = store.insert_outbox(&entries).await {
-        return WriteOutcome::Unknown(error.to_string());
     }
     match store.insert_bookings(&winners).await {
         Ok(()) => WriteOutcome::Stored { lost_seats },
