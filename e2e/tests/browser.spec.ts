@@ -154,3 +154,97 @@ test('a launch scheduled in the supplier app is booked in the customer app and s
   await nav(page, 'Health');
   await expect(page.getByTestId('role-health')).toHaveCount(4);
 });
+
+test('a traveller cancels with a refund in the customer app, and the agency aborts its launch in the supplier app', async ({ page, request }) => {
+  const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const agencyEmail = `abort-agency-${stamp}@astro.test`;
+  const travelerEmail = `cancel-traveler-${stamp}@astro.test`;
+  const mission = `Abort Mission ${stamp}`;
+
+  // Set-up over the APIs: the agency, a launch 400 days out (a 90 % refund), a traveller.
+  const it = await (await request.post('/api/system/auth/login', { data: { email: itEmail, password: itPassword } })).json();
+  const created = await request.post('/api/system/users', {
+    headers: { Authorization: `Bearer ${it.access_token}` },
+    data: { name: 'Abort Agency', email: agencyEmail, password: 'agency-pass-12', role: 'agency' },
+  });
+  expect(created.status()).toBe(201);
+  const agency = await (await request.post('/api/system/auth/login', { data: { email: agencyEmail, password: 'agency-pass-12' } })).json();
+  const agencyAuth = { Authorization: `Bearer ${agency.access_token}` };
+  const rocket = await (
+    await request.post('/api/admin/rockets', { headers: agencyAuth, data: { name: `Abort Hopper ${stamp}`, model: 'AH', capacity: 4, range: 'moon' } })
+  ).json();
+  const launchAt = new Date(Date.now() + 400 * 86_400_000).toISOString();
+  const launch = await (
+    await request.post('/api/admin/launches', {
+      headers: agencyAuth,
+      data: { rocket_id: rocket.id, mission_name: mission, spaceport: 'Kourou', destination: 'moon', launch_at: launchAt, price_per_seat_cents: 100_000, minimum_passengers: 1 },
+    })
+  ).json();
+  expect(
+    (await request.post('/api/system/auth/register', { data: { name: 'Cancel Traveller', email: travelerEmail, password: 'traveler-pass-1' } })).status(),
+  ).toBe(201);
+
+  // The traveller books two seats, then cancels one booking from "My bookings".
+  await page.goto(`/launches/${launch.slug}`);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole('heading', { name: mission })).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await signIn(page, '/', travelerEmail, 'traveler-pass-1');
+  await page.goto(`/launches/${launch.slug}`);
+  await page.getByLabel('Seats').selectOption('2');
+  for (const index of [0, 1]) {
+    const passenger = page.locator('fieldset').nth(index);
+    await passenger.getByLabel('Name').fill(`Rider ${index}`);
+    await passenger.getByLabel('Email').fill(`rider${index}-${stamp}@astro.test`);
+    await passenger.getByLabel('Phone').fill('+1 555 0100');
+    await passenger.getByLabel('Age on launch day').fill('40');
+  }
+  await page.getByRole('button', { name: 'Book 2 seats' }).click();
+  await expect(page.getByTestId('free-seats')).toHaveText('2');
+  await page.getByRole('link', { name: 'See my bookings' }).click();
+  const row = page.getByTestId('booking-row').filter({ hasText: mission });
+  await row.getByRole('button', { name: 'Cancel…' }).click();
+  const panel = page.getByTestId('cancel-panel');
+  await expect(panel).toContainText('refunds $1,800.00 (90 %)');
+  await panel.getByLabel('Reason').fill('plans changed');
+  await panel.getByRole('button', { name: 'Cancel this booking' }).click();
+  await expect(row).toContainText('cancelled');
+  await expect(row).toContainText('Cancelled; refund $1,800.00 (90 %)');
+  await page.goto(`/launches/${launch.slug}`);
+  await expect(page.getByTestId('free-seats')).toHaveText('4');
+  await expect
+    .poll(() => subjectsTo(request, travelerEmail), { timeout: 20_000 })
+    .toContain(`Booking cancelled: ${mission}`);
+
+  // The traveller books again; the agency aborts the launch; the booking ends with a full refund.
+  await page.getByRole('button', { name: 'Book 1 seats' }).waitFor();
+  const passenger = page.locator('fieldset').first();
+  await passenger.getByLabel('Name').fill('Rider again');
+  await passenger.getByLabel('Email').fill(`again-${stamp}@astro.test`);
+  await passenger.getByLabel('Phone').fill('+1 555 0100');
+  await passenger.getByLabel('Age on launch day').fill('40');
+  await page.getByRole('button', { name: 'Book 1 seats' }).click();
+  await expect(page.getByTestId('booking-confirmed')).toBeVisible();
+
+  await signIn(page, '/supplier/', agencyEmail, 'agency-pass-12');
+  await nav(page, 'Launches');
+  const launchRow = page.getByTestId('launch-row').filter({ hasText: mission });
+  await launchRow.getByRole('button', { name: 'Abort…' }).click();
+  const abortPanel = page.getByTestId('abort-panel');
+  await abortPanel.getByRole('button', { name: 'Abort the launch' }).click();
+  await expect(abortPanel.getByRole('alert')).toHaveText('Give the travellers a reason.');
+  await abortPanel.getByLabel('Reason').fill('range safety hold');
+  await abortPanel.getByRole('button', { name: 'Abort the launch' }).click();
+  await expect(launchRow).toContainText('aborted');
+
+  await page.goto('/bookings');
+  const aborted = page.getByTestId('booking-row').filter({ hasText: 'Launch aborted' });
+  await expect(async () => {
+    await page.reload();
+    await expect(aborted).toContainText('Launch aborted: range safety hold; refund $1,000.00 (100 %)', { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect
+    .poll(() => subjectsTo(request, travelerEmail), { timeout: 20_000 })
+    .toContain(`Launch aborted: ${mission}`);
+});

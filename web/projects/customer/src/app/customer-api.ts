@@ -1,7 +1,7 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
-import { Booking, Page, Passenger, PublicLaunch, Reach } from '@astro/shared';
+import { Booking, Page, Passenger, PublicLaunch, Reach, RefundPreview } from '@astro/shared';
 
 export type ListingSort = 'date' | 'price_asc' | 'price_desc' | 'free_seats';
 
@@ -34,6 +34,15 @@ export class CustomerApi {
       { launch_id: launchId, passengers },
       { headers: { 'Idempotency-Key': idempotencyKey } },
     );
+  }
+
+  refundPreview(bookingId: string): Observable<RefundPreview> {
+    return this.http.get<RefundPreview>(`${API}/bookings/${encodeURIComponent(bookingId)}/refund`);
+  }
+
+  cancel(bookingId: string, reason: string): Observable<Booking> {
+    const body = reason.trim() ? { reason: reason.trim() } : {};
+    return this.http.post<Booking>(`${API}/bookings/${encodeURIComponent(bookingId)}/cancel`, body);
   }
 
   myBookings(): Observable<Booking[]> {

@@ -43,6 +43,10 @@ export class AdminApi {
     return this.http.post<Launch>(`${API}/launches`, launch);
   }
 
+  abortLaunch(launchId: string, reason: string): Observable<Launch> {
+    return this.http.post<Launch>(`${API}/launches/${encodeURIComponent(launchId)}/abort`, { reason });
+  }
+
   bookings(launchId?: string): Observable<AdminBooking[]> {
     const params = launchId ? new HttpParams().set('launch_id', launchId) : undefined;
     return this.http.get<Page<AdminBooking>>(`${API}/bookings`, { params }).pipe(map((page) => page.items));

@@ -76,11 +76,29 @@ export interface Passenger {
   age: number;
 }
 
+export interface Cancellation {
+  cause: 'traveler' | 'launch_aborted';
+  cancelled_at: string;
+  reason?: string | null;
+  refund_percent: number;
+  refund_cents: number;
+  seats_released: boolean;
+}
+
+export interface RefundPreview {
+  booking_id: string;
+  refund_percent: number;
+  refund_cents: number;
+  seats_released: boolean;
+  cancellable: boolean;
+}
+
 export interface Booking {
   id: string;
   launch_id: string;
   launch_slug: string;
   mission_name: string;
+  launch_at: string;
   seats: number;
   seat_numbers: number[];
   price_per_seat_cents: number;
@@ -88,6 +106,7 @@ export interface Booking {
   status: 'confirmed' | 'cancelled';
   passengers: Passenger[];
   created_at: string;
+  cancellation?: Cancellation;
 }
 
 export interface AdminBooking {
@@ -102,6 +121,9 @@ export interface AdminBooking {
   status: string;
   passengers: Passenger[];
   created_at: string;
+  refund_cents: number;
+  cancelled_at?: string | null;
+  cancellation_reason?: string | null;
 }
 
 export interface LogEntry {

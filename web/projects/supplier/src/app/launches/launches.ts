@@ -5,7 +5,10 @@ import { RouterLink } from '@angular/router';
 import { AdminApi, Launch, Rocket, describeError, formatCents, reachName } from '@astro/shared';
 import { LaunchFormValue, reachableDestinations, toLaunchRequest } from './launch-form';
 
-/** The agency's launches, and the form to schedule a new one. */
+/** The statuses an agency may abort from (domain.md's lifecycle). */
+const ABORTABLE = ['scheduled', 'confirmed', 'delayed'];
+
+/** The agency's launches, the form to schedule a new one, and aborting one. */
 @Component({
   selector: 'astro-launches',
   imports: [DatePipe, FormsModule, RouterLink],
@@ -53,7 +56,7 @@ import { LaunchFormValue, reachableDestinations, toLaunchRequest } from './launc
     }
     <table>
       <thead>
-        <tr><th>Mission</th><th>Rocket</th><th>Destination</th><th>Launch</th><th>Price</th><th>Seats sold</th><th>Status</th></tr>
+        <tr><th>Mission</th><th>Rocket</th><th>Destination</th><th>Launch</th><th>Price</th><th>Seats sold</th><th>Status</th><th></th></tr>
       </thead>
       <tbody>
         @for (launch of launches(); track launch.id) {
@@ -65,9 +68,34 @@ import { LaunchFormValue, reachableDestinations, toLaunchRequest } from './launc
             <td>{{ price(launch.price_per_seat_cents) }}</td>
             <td>{{ launch.seats_sold }} / {{ launch.capacity }} (min {{ launch.minimum_passengers }})</td>
             <td><span class="badge">{{ launch.status }}</span></td>
+            <td>
+              @if (canAbort(launch) && aborting() !== launch.id) {
+                <button type="button" class="link" (click)="aborting.set(launch.id)">Abort…</button>
+              }
+            </td>
           </tr>
+          @if (aborting() === launch.id) {
+            <tr>
+              <td colspan="8">
+                <form class="card" data-testid="abort-panel" (ngSubmit)="abort(launch)">
+                  <p>
+                    Aborting cancels all {{ launch.seats_sold }} sold seats with a full refund and emails every
+                    traveller. It cannot be undone.
+                  </p>
+                  <label>Reason (told to the travellers) <input name="abortReason" [(ngModel)]="abortReason" maxlength="200" /></label>
+                  @if (abortProblem()) {
+                    <p class="error" role="alert">{{ abortProblem() }}</p>
+                  }
+                  <p>
+                    <button type="submit" [disabled]="busy()">Abort the launch</button>
+                    <button type="button" class="link" (click)="aborting.set(null)">Keep it</button>
+                  </p>
+                </form>
+              </td>
+            </tr>
+          }
         } @empty {
-          <tr><td colspan="7" class="muted">No launches yet.</td></tr>
+          <tr><td colspan="8" class="muted">No launches yet.</td></tr>
         }
       </tbody>
     </table>
@@ -87,6 +115,9 @@ export class Launches implements OnInit {
   protected readonly scheduled = signal<Launch | null>(null);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
+  protected readonly aborting = signal<string | null>(null);
+  protected readonly abortProblem = signal<string | null>(null);
+  protected abortReason = '';
   protected form: LaunchFormValue = {
     rocket_id: '',
     mission_name: '',
@@ -129,6 +160,31 @@ export class Launches implements OnInit {
       error: (error: unknown) => {
         this.busy.set(false);
         this.problems.set([describeError(error)]);
+      },
+    });
+  }
+
+  canAbort(launch: Launch): boolean {
+    return ABORTABLE.includes(launch.status);
+  }
+
+  abort(launch: Launch): void {
+    if (!this.abortReason.trim()) {
+      this.abortProblem.set('Give the travellers a reason.');
+      return;
+    }
+    this.abortProblem.set(null);
+    this.busy.set(true);
+    this.api.abortLaunch(launch.id, this.abortReason.trim()).subscribe({
+      next: () => {
+        this.busy.set(false);
+        this.aborting.set(null);
+        this.abortReason = '';
+        this.load();
+      },
+      error: (error: unknown) => {
+        this.busy.set(false);
+        this.abortProblem.set(describeError(error));
       },
     });
   }

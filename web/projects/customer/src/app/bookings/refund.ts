@@ -1,0 +1,18 @@
+import { Cancellation, RefundPreview, formatCents } from '@astro/shared';
+
+/** One sentence on what cancelling now gives back, from the server's preview. */
+export function describeRefund(preview: RefundPreview): string {
+  const amount = `${formatCents(preview.refund_cents)} (${preview.refund_percent} %)`;
+  if (preview.refund_cents === 0) {
+    return 'Cancelling now refunds nothing: it is less than 3 months before the launch, and the seats stay sold.';
+  }
+  return `Cancelling now refunds ${amount}; the seats go back on sale.`;
+}
+
+/** How a cancelled booking ended, for the bookings table. */
+export function describeCancellation(cancellation: Cancellation): string {
+  const refund = `refund ${formatCents(cancellation.refund_cents)} (${cancellation.refund_percent} %)`;
+  return cancellation.cause === 'launch_aborted'
+    ? `Launch aborted${cancellation.reason ? `: ${cancellation.reason}` : ''}; ${refund}`
+    : `Cancelled; ${refund}`;
+}
