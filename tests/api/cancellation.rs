@@ -202,12 +202,13 @@ async fn an_early_cancellation_refunds_90_percent_and_frees_the_seats() {
         .await
         .unwrap();
     assert_eq!(again["cancellation"], cancelled["cancellation"]);
-    book_seats(&app, &traveler, launch_id, 1).await;
+    let rebooked = book_seats(&app, &traveler, launch_id, 1).await;
     assert_eq!(free_seats(&app, slug).await, 3);
 
     let stored = admin_booking_with_status(&app, &agency, booking_id, "cancelled").await;
     assert_eq!(stored["refund_cents"], 180_000);
     assert_eq!(stored["cancellation_reason"], "plans changed");
+    admin_booking_with_status(&app, &agency, rebooked["id"].as_str().unwrap(), "confirmed").await;
     let launch_row = admin_launch(&app, &agency, launch_id).await;
     assert_eq!(
         launch_row["seats_sold"], 1,
@@ -378,5 +379,47 @@ async fn aborting_a_launch_cancels_every_booking_with_a_full_refund() {
     let late = app.register_traveler().await;
     let response = app.book(&late, launch_id, 1, "after-abort").await;
     assert_problem(response, StatusCode::CONFLICT, "launch_not_bookable").await;
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn a_restarted_actor_gives_back_seats_a_cancellation_could_not_release() {
+    let app = spawn_app().await;
+    let (_agency, launch) = scheduled_launch(&app, 3, 500).await;
+    let launch_id = launch["id"].as_str().unwrap();
+    let slug = launch["slug"].as_str().unwrap();
+    let traveler = app.register_traveler().await;
+    let booking = book_seats(&app, &traveler, launch_id, 2).await;
+    let booking_id = booking["id"].as_str().unwrap();
+    let store = app.customer_store().await;
+    let seats_as_sold = store.seats_of(launch_id).await.unwrap();
+    assert_eq!(seats_as_sold.len(), 2);
+    cancel(&app, &traveler, booking_id, None).await;
+    assert!(store.seats_of(launch_id).await.unwrap().is_empty());
+
+    // As if the process had died between storing the cancellation and deleting its seats.
+    store.claim_seats(&seats_as_sold).await.unwrap();
+    app.panic_and_wait_for_restart(launch_id).await;
+
+    assert_eq!(
+        free_seats(&app, slug).await,
+        3,
+        "the rebuilt actor does not count them as sold"
+    );
+    eventually(
+        Duration::from_secs(10),
+        "leftover seat documents deleted",
+        || async {
+            store
+                .seats_of(launch_id)
+                .await
+                .ok()?
+                .is_empty()
+                .then_some(())
+        },
+    )
+    .await;
+    let other = app.register_traveler().await;
+    book_seats(&app, &other, launch_id, 3).await;
     app.stop().await;
 }

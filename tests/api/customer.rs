@@ -178,27 +178,8 @@ async fn a_panicking_launch_actor_is_restarted_and_loses_nothing() {
         StatusCode::CREATED
     );
 
-    app.customer_directory().inject_panic(&launch_id);
-
-    let actors = eventually(Duration::from_secs(10), "restart recorded", || async {
-        let body: Value = app
-            .get(
-                format!("{}/api/customer/health/actors", app.customer_url),
-                None,
-            )
-            .await
-            .json()
-            .await
-            .ok()?;
-        let actor = body["actors"]
-            .as_array()?
-            .iter()
-            .find(|actor| actor["name"] == format!("launch-{launch_id}"))?
-            .clone();
-        (actor["panics"].as_u64() >= Some(1) && actor["state"] == "running").then_some(actor)
-    })
-    .await;
-    assert!(actors["restarts"].as_u64().unwrap() >= 1);
+    let actor = app.panic_and_wait_for_restart(&launch_id).await;
+    assert!(actor["restarts"].as_u64().unwrap() >= 1);
 
     let other = app.register_traveler().await;
     let response = app.book(&other, &launch_id, 3, "after").await;

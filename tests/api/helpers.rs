@@ -393,6 +393,51 @@ impl TestApp {
 
     /// Starts another customer-API process (in this test process) on the same stores and broker
     /// namespace: a second owner of every launch. Returns its base URL.
+    /// The customer DB of this test, as the customer API sees it.
+    pub async fn customer_store(&self) -> astro_bookings::storage::mongo::customer::CustomerStore {
+        let database = astro_bookings::storage::mongo::connect(
+            &self.settings.customer_mongo_url,
+            &self.settings.customer_mongo_db,
+            "tests",
+        )
+        .await
+        .expect("customer DB reachable");
+        astro_bookings::storage::mongo::customer::CustomerStore::new(&database)
+    }
+
+    /// Makes the launch's actor panic and waits until its supervisor has it running again;
+    /// returns the actor's health record.
+    pub async fn panic_and_wait_for_restart(&self, launch_id: &str) -> Value {
+        let panics_before = self
+            .launch_actor_health(launch_id)
+            .await
+            .map_or(0, |actor| actor["panics"].as_u64().unwrap_or(0));
+        self.customer_directory().inject_panic(launch_id);
+        eventually(Duration::from_secs(10), "restart recorded", || async {
+            let actor = self.launch_actor_health(launch_id).await?;
+            (actor["panics"].as_u64() > Some(panics_before) && actor["state"] == "running")
+                .then_some(actor)
+        })
+        .await
+    }
+
+    async fn launch_actor_health(&self, launch_id: &str) -> Option<Value> {
+        let body: Value = self
+            .get(
+                format!("{}/api/customer/health/actors", self.customer_url),
+                None,
+            )
+            .await
+            .json()
+            .await
+            .ok()?;
+        body["actors"]
+            .as_array()?
+            .iter()
+            .find(|actor| actor["name"] == format!("launch-{launch_id}"))
+            .cloned()
+    }
+
     pub async fn second_customer_process(&self) -> String {
         let mut settings = self.settings.clone();
         settings.roles = vec![Role::Customer];
