@@ -26,15 +26,19 @@ fn env_or(key: &str, default: &str) -> String {
     std::env::var(key).unwrap_or_else(|_| default.to_owned())
 }
 
+fn pg_admin_url() -> String {
+    env_or(
+        "ASTRO_PG_ADMIN_URL",
+        "postgres://astro:astro@127.0.0.1:5433/postgres?sslmode=disable",
+    )
+}
+
 /// Settings for an isolated test run; `overrides` win over everything.
 pub async fn test_settings(overrides: &[(&str, &str)]) -> Settings {
     let unique = uuid::Uuid::new_v4().simple().to_string();
     let short = unique.get(..12).unwrap().to_owned();
     let database = format!("astro_test_{short}");
-    let admin_url = env_or(
-        "ASTRO_PG_ADMIN_URL",
-        "postgres://astro:astro@127.0.0.1:5433/postgres?sslmode=disable",
-    );
+    let admin_url = pg_admin_url();
     let mut admin = sqlx::PgConnection::connect(&admin_url)
         .await
         .expect("postgres admin connection");
@@ -174,9 +178,38 @@ impl TestApp {
         }
     }
 
+    /// Stops every role, then drops this test's databases (a failed test keeps them, for a look).
     pub async fn stop(mut self) {
         if let Some(application) = self.application.take() {
             application.stop().await;
+        }
+        self.drop_databases().await;
+    }
+
+    async fn drop_databases(&self) {
+        let settings = &self.settings;
+        for (url, name) in [
+            (&settings.customer_mongo_url, &settings.customer_mongo_db),
+            (&settings.system_mongo_url, &settings.system_mongo_db),
+        ] {
+            if let Ok(client) = mongodb::Client::with_uri_str(url.expose()).await {
+                let _left_for_a_later_look = client.database(name).drop().await;
+            }
+        }
+        let url = settings.database_url.expose();
+        let Some(name) = url
+            .rsplit('/')
+            .next()
+            .and_then(|rest| rest.split('?').next())
+        else {
+            return;
+        };
+        let admin_url = pg_admin_url();
+        if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            let _left_for_a_later_look = sqlx::query(sqlx::AssertSqlSafe(drop))
+                .execute(&mut admin)
+                .await;
         }
     }
 
