@@ -3,10 +3,14 @@
 
 pub mod events;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
 use futures_util::StreamExt;
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
-    ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
+    ConfirmSelectOptions, ExchangeDeclareOptions, ExchangeDeleteOptions, QueueBindOptions,
+    QueueDeclareOptions, QueueDeleteOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
@@ -21,6 +25,8 @@ pub enum BusError {
     Nacked,
     #[error("event could not be encoded: {0}")]
     Encoding(#[from] serde_json::Error),
+    #[error("the broker connection was closed for shutdown")]
+    Closed,
 }
 
 /// A queue a role consumes, and the event types it wants.
@@ -29,32 +35,83 @@ pub struct QueueSpec {
     pub bindings: &'static [&'static str],
 }
 
-/// The connection and a confirming publish channel, shared by a role's actors.
+/// A live connection and its confirming publish channel.
+struct Link {
+    connection: Connection,
+    publish_channel: Channel,
+}
+
+impl Link {
+    fn is_connected(&self) -> bool {
+        self.connection.status().connected() && self.publish_channel.status().connected()
+    }
+}
+
+/// The broker as a role's actors share it. A lost connection (a broker restart) is opened again
+/// by the next operation that needs it, so the actors' supervisors only have to retry.
 #[derive(Clone)]
 pub struct Bus {
-    connection: std::sync::Arc<Connection>,
-    publish_channel: Channel,
+    url: Arc<str>,
     namespace: String,
+    link: Arc<RwLock<Option<Arc<Link>>>>,
+    /// One reconnection at a time; the others wait for it.
+    reconnecting: Arc<tokio::sync::Mutex<()>>,
+    /// Set by `close`: a stopping role must not reconnect (and redeclare its queues).
+    closed: Arc<AtomicBool>,
 }
 
 impl Bus {
+    /// Connects and declares the exchanges; fails if the broker cannot be reached now.
     pub async fn connect(url: &str, namespace: &str) -> Result<Self, BusError> {
-        let connection = Connection::connect(url, ConnectionProperties::default()).await?;
-        let publish_channel = connection.create_channel().await?;
-        publish_channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
         let bus = Self {
-            connection: std::sync::Arc::new(connection),
-            publish_channel,
+            url: Arc::from(url),
             namespace: namespace.to_owned(),
+            link: Arc::new(RwLock::new(None)),
+            reconnecting: Arc::new(tokio::sync::Mutex::new(())),
+            closed: Arc::new(AtomicBool::new(false)),
         };
-        bus.declare_exchanges().await?;
+        bus.link().await?;
         Ok(bus)
     }
 
     pub fn is_connected(&self) -> bool {
-        self.connection.status().connected() && self.publish_channel.status().connected()
+        self.live_link().is_some()
+    }
+
+    fn live_link(&self) -> Option<Arc<Link>> {
+        let slot = self.link.read().ok()?;
+        slot.as_ref().filter(|link| link.is_connected()).cloned()
+    }
+
+    /// The live link, connecting (and declaring the exchanges) again if it was lost.
+    async fn link(&self) -> Result<Arc<Link>, BusError> {
+        if let Some(link) = self.live_link() {
+            return Ok(link);
+        }
+        let _one_at_a_time = self.reconnecting.lock().await;
+        if self.closed.load(Ordering::Acquire) {
+            return Err(BusError::Closed);
+        }
+        if let Some(link) = self.live_link() {
+            return Ok(link);
+        }
+        let connection = Connection::connect(&self.url, ConnectionProperties::default()).await?;
+        let publish_channel = connection.create_channel().await?;
+        publish_channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        self.declare_exchanges(&publish_channel).await?;
+        let link = Arc::new(Link {
+            connection,
+            publish_channel,
+        });
+        if let Ok(mut slot) = self.link.write() {
+            if slot.is_some() {
+                tracing::info!("reconnected to the message broker");
+            }
+            *slot = Some(Arc::clone(&link));
+        }
+        Ok(link)
     }
 
     fn events_exchange(&self) -> String {
@@ -69,12 +126,12 @@ impl Bus {
         format!("{}.{queue}", self.namespace)
     }
 
-    async fn declare_exchanges(&self) -> Result<(), BusError> {
+    async fn declare_exchanges(&self, publish_channel: &Channel) -> Result<(), BusError> {
         let durable = ExchangeDeclareOptions {
             durable: true,
             ..ExchangeDeclareOptions::default()
         };
-        self.publish_channel
+        publish_channel
             .exchange_declare(
                 self.events_exchange().into(),
                 ExchangeKind::Topic,
@@ -82,7 +139,7 @@ impl Bus {
                 FieldTable::default(),
             )
             .await?;
-        self.publish_channel
+        publish_channel
             .exchange_declare(
                 self.dead_letter_exchange().into(),
                 ExchangeKind::Fanout,
@@ -91,14 +148,14 @@ impl Bus {
             )
             .await?;
         let dead_letters = self.queue_name("dead-letter");
-        self.publish_channel
+        publish_channel
             .queue_declare(
                 dead_letters.clone().into(),
                 QueueDeclareOptions::durable(),
                 FieldTable::default(),
             )
             .await?;
-        self.publish_channel
+        publish_channel
             .queue_bind(
                 dead_letters.into(),
                 self.dead_letter_exchange().into(),
@@ -150,7 +207,8 @@ impl Bus {
             .with_delivery_mode(2)
             .with_content_type("application/json".into())
             .with_message_id(event.event_id.to_string().into());
-        Ok(self
+        let link = self.link().await?;
+        Ok(link
             .publish_channel
             .basic_publish(
                 self.events_exchange().into(),
@@ -170,7 +228,8 @@ impl Bus {
             ShortString::from("x-dead-letter-exchange"),
             AMQPValue::LongString(self.dead_letter_exchange().into()),
         );
-        self.publish_channel
+        let link = self.link().await?;
+        link.publish_channel
             .queue_declare(
                 name.clone().into(),
                 QueueDeclareOptions::durable(),
@@ -178,7 +237,7 @@ impl Bus {
             )
             .await?;
         for binding in spec.bindings {
-            self.publish_channel
+            link.publish_channel
                 .queue_bind(
                     name.clone().into(),
                     self.events_exchange().into(),
@@ -198,13 +257,14 @@ impl Bus {
             auto_delete: true,
             ..QueueDeclareOptions::default()
         };
-        let queue = self
+        let link = self.link().await?;
+        let queue = link
             .publish_channel
             .queue_declare("".into(), options, FieldTable::default())
             .await?;
         let name = queue.name().to_string();
         for binding in bindings {
-            self.publish_channel
+            link.publish_channel
                 .queue_bind(
                     name.clone().into(),
                     self.events_exchange().into(),
@@ -219,7 +279,7 @@ impl Bus {
 
     /// Opens a consumer on its own channel with a prefetch window.
     pub async fn consume(&self, queue: &str, prefetch: u16) -> Result<EventStream, BusError> {
-        let channel = self.connection.create_channel().await?;
+        let channel = self.link().await?.connection.create_channel().await?;
         channel
             .basic_qos(prefetch, BasicQosOptions::default())
             .await?;
@@ -237,8 +297,35 @@ impl Bus {
         })
     }
 
+    /// Deletes the namespace's durable queues (with any messages left in them) and its exchanges:
+    /// for namespaces that end, such as a test's, whose queues the broker would otherwise recover
+    /// on every start.
+    pub async fn delete_namespace(&self, queues: &[&QueueSpec]) -> Result<(), BusError> {
+        let link = self.link().await?;
+        let names = queues
+            .iter()
+            .map(|spec| spec.name)
+            .chain(std::iter::once("dead-letter"));
+        for name in names {
+            link.publish_channel
+                .queue_delete(self.queue_name(name).into(), QueueDeleteOptions::default())
+                .await?;
+        }
+        for exchange in [self.events_exchange(), self.dead_letter_exchange()] {
+            link.publish_channel
+                .exchange_delete(exchange.into(), ExchangeDeleteOptions::default())
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
-        if let Err(error) = self.connection.close(200, "shutting down".into()).await {
+        let _no_reconnection_meanwhile = self.reconnecting.lock().await;
+        self.closed.store(true, Ordering::Release);
+        let link = self.link.write().ok().and_then(|mut slot| slot.take());
+        if let Some(link) = link
+            && let Err(error) = link.connection.close(200, "shutting down".into()).await
+        {
             tracing::warn!(error = %error, "closing the broker connection failed");
         }
     }
