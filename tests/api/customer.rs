@@ -339,7 +339,7 @@ async fn two_processes_owning_the_same_launch_never_oversell() {
     let capacity = 12;
     let launch = app.bookable_launch(capacity).await;
     let launch_id = launch["id"].as_str().unwrap();
-    let second = app.second_customer_process().await;
+    let (second_process, second) = app.second_customer_process().await;
     eventually(
         Duration::from_secs(10),
         "second process knows the launch",
@@ -449,6 +449,7 @@ async fn two_processes_owning_the_same_launch_never_oversell() {
         },
     )
     .await;
+    second_process.stop().await;
     app.stop().await;
 }
 
@@ -571,5 +572,6 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
         shown <= free,
         "free seats shown {shown}, at most {free} (seats of unfinished writes are held back until swept)"
     );
+    drop(process);
     app.stop().await;
 }

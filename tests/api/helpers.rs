@@ -3,8 +3,13 @@
 
 use std::time::Duration;
 
+use astro_bookings::actors::mailer::MAILER_QUEUE;
+use astro_bookings::actors::sync::admin::ADMIN_SYNC_QUEUE;
+use astro_bookings::actors::sync::customer::CUSTOMER_SYNC_QUEUE;
+use astro_bookings::actors::sync::system::{AUDIT_LOG_QUEUE, SYNC_JOBS_QUEUE};
 use astro_bookings::app::Application;
 use astro_bookings::config::{Role, Settings};
+use astro_bookings::storage::amqp::Bus;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -178,12 +183,32 @@ impl TestApp {
         }
     }
 
-    /// Stops every role, then drops this test's databases (a failed test keeps them, for a look).
+    /// Stops every role, then drops this test's databases and broker namespace (a failed test
+    /// keeps them, for a look).
     pub async fn stop(mut self) {
         if let Some(application) = self.application.take() {
             application.stop().await;
         }
         self.drop_databases().await;
+        self.delete_broker_namespace().await;
+    }
+
+    async fn delete_broker_namespace(&self) {
+        let settings = &self.settings;
+        let queues = [
+            &CUSTOMER_SYNC_QUEUE,
+            &ADMIN_SYNC_QUEUE,
+            &AUDIT_LOG_QUEUE,
+            &SYNC_JOBS_QUEUE,
+            &MAILER_QUEUE,
+        ];
+        let bus = Bus::connect(settings.amqp_url.expose(), &settings.amqp_namespace)
+            .await
+            .expect("broker reachable");
+        bus.delete_namespace(&queues)
+            .await
+            .expect("test namespace deleted");
+        bus.close().await;
     }
 
     async fn drop_databases(&self) {
@@ -424,8 +449,6 @@ impl TestApp {
             .expect("customer role runs in this app")
     }
 
-    /// Starts another customer-API process (in this test process) on the same stores and broker
-    /// namespace: a second owner of every launch. Returns its base URL.
     /// The customer DB of this test, as the customer API sees it.
     pub async fn customer_store(&self) -> astro_bookings::storage::mongo::customer::CustomerStore {
         let database = astro_bookings::storage::mongo::connect(
@@ -471,7 +494,10 @@ impl TestApp {
             .cloned()
     }
 
-    pub async fn second_customer_process(&self) -> String {
+    /// Starts another customer-API process (in this test process) on the same stores and broker
+    /// namespace: a second owner of every launch. Returns it and its base URL; stop it before
+    /// the test app, or it declares the namespace's queues again.
+    pub async fn second_customer_process(&self) -> (Application, String) {
         let mut settings = self.settings.clone();
         settings.roles = vec![Role::Customer];
         settings.customer_port = 0;
@@ -479,9 +505,7 @@ impl TestApp {
             .await
             .expect("second customer process");
         let url = format!("http://127.0.0.1:{}", second.port(Role::Customer).unwrap());
-        // Lives until the test process ends, like a process nobody stopped.
-        std::mem::forget(second);
-        url
+        (second, url)
     }
 }
 
