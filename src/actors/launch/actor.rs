@@ -27,7 +27,8 @@ use crate::domain::launch::LaunchStatus;
 use crate::storage::amqp::events::{LAUNCH_SEATS_CHANGED, LaunchSeatsChanged};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::mongo::customer::{
-    BookingDocument, BookingStatus, CustomerStore, LaunchDocument, SeatDocument, SeatStamp,
+    BookingDocument, BookingStatus, CustomerStore, LaunchDocument, OutboxEntry, SeatDocument,
+    SeatStamp,
 };
 
 /// Bookings written together in one durable write at most.
@@ -43,6 +44,10 @@ const ORPHAN_SEAT_GRACE: Duration = Duration::from_secs(60);
 const RECONCILE_INTERVAL: Duration = Duration::from_secs(2);
 /// The whole launch is reloaded this often regardless (orphan seats, a lost stamp).
 const FULL_RELOAD_INTERVAL: Duration = Duration::from_secs(60);
+/// Seat changes are announced to other processes (a broadcast and a stamp) at most this often:
+/// the batches of a hot launch in between are folded into the next announcement, which costs a
+/// store write and a broker message, not one per batch.
+const ANNOUNCE_INTERVAL: Duration = Duration::from_millis(200);
 
 type Reply = oneshot::Sender<Result<BookingReceipt, BookingFailure>>;
 type CancelReply = oneshot::Sender<Result<CancelReceipt, CancelFailure>>;
@@ -71,6 +76,9 @@ pub struct LaunchActor {
     generation: u64,
     /// The other processes' seat stamps as of the last reload.
     seen_stamps: HashMap<String, String>,
+    /// When seat changes were last announced, and whether an announcement is already due.
+    last_announced: Option<std::time::Instant>,
+    announcement_due: bool,
 }
 
 /// Seat documents a rebuild found that no longer hold a seat.
@@ -145,11 +153,8 @@ async fn write_batch(store: &CustomerStore, documents: Vec<BookingDocument>) -> 
     // The outbox entries go before the bookings, so that no stored booking lacks its event;
     // they are written alongside the seat claim (an entry whose booking is never stored is
     // dropped by the relay after a grace period).
-    let entries: Vec<_> = documents
-        .iter()
-        .map(BookingDocument::outbox_entry)
-        .collect();
-    let (claim, outbox) = tokio::join!(store.claim_seats(&seats), store.insert_outbox(&entries));
+    let entry = OutboxEntry::for_bookings(&documents);
+    let (claim, outbox) = tokio::join!(store.claim_seats(&seats), store.insert_outbox(&entry));
     let claim = match claim {
         Ok(claim) => claim,
         Err(error) => {
@@ -212,6 +217,8 @@ impl LaunchActor {
             cancelling: HashMap::new(),
             generation: 0,
             seen_stamps: HashMap::new(),
+            last_announced: None,
+            announcement_due: false,
         }
     }
 
@@ -476,13 +483,29 @@ impl LaunchActor {
     }
 
     /// Hands the stored bookings' events to the outbox relay and tells other processes that
-    /// seats were sold or given back (a broadcast now, a stamp for the periodic check).
-    fn announce_change(&self, stored: &[BookingDocument], ctx: &mut Context<Self>) {
+    /// seats were sold or given back: at once after a quiet spell, else when the interval ends.
+    fn announce_change(&mut self, stored: &[BookingDocument], ctx: &mut Context<Self>) {
         if let Some(relay) = self.dependencies.booking_relay.get() {
             relay.do_send(Publish(
                 stored.iter().map(BookingDocument::outbox_event).collect(),
             ));
         }
+        if self.announcement_due {
+            return;
+        }
+        self.announcement_due = true;
+        let wait = self.last_announced.map_or(Duration::ZERO, |last| {
+            ANNOUNCE_INTERVAL.saturating_sub(last.elapsed())
+        });
+        ctx.run_later(wait, |actor, ctx| {
+            actor.announcement_due = false;
+            actor.last_announced = Some(std::time::Instant::now());
+            actor.broadcast_seat_change(ctx);
+        });
+    }
+
+    /// A broadcast now, and a stamp for the periodic check of processes that missed it.
+    fn broadcast_seat_change(&self, ctx: &mut Context<Self>) {
         let change = LaunchSeatsChanged {
             launch_id: self.launch_id.clone(),
             publisher: self.dependencies.process_id.clone(),
@@ -631,7 +654,8 @@ impl LaunchActor {
         let work = async move {
             let mut outcomes = Vec::with_capacity(cancelled.len());
             for booking in cancelled {
-                let written = match store.insert_outbox(&[booking.outbox_entry()]).await {
+                let entry = OutboxEntry::for_bookings(std::slice::from_ref(&booking));
+                let written = match store.insert_outbox(&entry).await {
                     Ok(()) => store.replace_booking(&booking).await,
                     Err(error) => Err(error),
                 };

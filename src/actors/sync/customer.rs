@@ -1,6 +1,8 @@
 //! The customer role's side of sync: launches and travellers arrive from other roles; its own
 //! bookings leave through the bookings' outbox markers.
 
+use std::collections::HashSet;
+
 use crate::actors::launch::LaunchDirectory;
 use crate::actors::sync::{EventHandler, HandlerError, Outbox};
 use crate::domain::user::UserRole;
@@ -8,7 +10,7 @@ use crate::storage::amqp::events::{
     LAUNCH_CHANGED, LAUNCH_SCHEDULED, LaunchSnapshot, USER_REGISTERED, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
-use crate::storage::mongo::customer::{CustomerStore, LaunchDocument};
+use crate::storage::mongo::customer::{CustomerStore, LaunchDocument, OutboxEntry};
 
 pub static CUSTOMER_SYNC_QUEUE: QueueSpec = QueueSpec {
     name: "customer.sync",
@@ -78,31 +80,63 @@ const UNSTORED_BOOKING_GRACE: chrono::Duration = chrono::Duration::seconds(60);
 impl Outbox for BookingOutbox {
     async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>> {
         let mut events = Vec::new();
-        let mut dropped = Vec::new();
+        let mut finished = Vec::new();
         let grace_ends = chrono::Utc::now() - UNSTORED_BOOKING_GRACE;
         for entry in self.store.outbox_entries(limit).await? {
-            match self.store.booking(&entry.booking_id).await? {
-                Some(booking) if booking.event_id == entry.event_id => {
-                    events.push(booking.outbox_event());
+            let mut waiting = Vec::new();
+            for (event_id, booking_id) in entry.events() {
+                match self.store.booking(booking_id).await? {
+                    Some(booking) if booking.event_id == event_id => {
+                        events.push(booking.outbox_event());
+                        waiting.push((event_id.to_owned(), booking_id.to_owned()));
+                    }
+                    // The booking moved on: its newer event (which carries the whole booking)
+                    // is in a later entry.
+                    Some(_) => {}
+                    None if entry.written_at < grace_ends => {}
+                    // Still being written.
+                    None => waiting.push((event_id.to_owned(), booking_id.to_owned())),
                 }
-                // The booking moved on: its newer event (which carries the whole booking) has
-                // its own entry.
-                Some(_) => dropped.push(entry.event_id),
-                None if entry.written_at < grace_ends => dropped.push(entry.event_id),
-                // Still being written.
-                None => {}
+            }
+            if waiting.is_empty() {
+                finished.push(entry.id);
+            } else if waiting.len() < entry.event_ids.len() {
+                let (event_ids, booking_ids) = waiting.into_iter().unzip();
+                self.store
+                    .replace_outbox(&OutboxEntry {
+                        event_ids,
+                        booking_ids,
+                        ..entry
+                    })
+                    .await?;
             }
         }
-        self.store.delete_outbox(&dropped).await?;
+        self.store.delete_outbox(&finished).await?;
         Ok(events)
     }
 
+    /// Deletes the entries whose events are all confirmed now; an entry confirmed only in part
+    /// stays, and the poll publishes it again (consumers take an event twice).
     async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()> {
         let ids: Vec<String> = events
             .iter()
             .map(|event| event.event_id.to_string())
             .collect();
-        self.store.delete_outbox(&ids).await?;
+        let confirmed: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let done: Vec<String> = self
+            .store
+            .outbox_entries_with(&ids)
+            .await?
+            .into_iter()
+            .filter(|entry| {
+                entry
+                    .event_ids
+                    .iter()
+                    .all(|id| confirmed.contains(id.as_str()))
+            })
+            .map(|entry| entry.id)
+            .collect();
+        self.store.delete_outbox(&done).await?;
         Ok(())
     }
 }

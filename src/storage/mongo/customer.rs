@@ -136,15 +136,6 @@ impl BookingDocument {
             .collect()
     }
 
-    /// This booking, cancelled: status, record, and a fresh outbox marker for the new event.
-    pub fn outbox_entry(&self) -> OutboxEntry {
-        OutboxEntry {
-            event_id: self.event_id.clone(),
-            booking_id: self.id.clone(),
-            written_at: Utc::now(),
-        }
-    }
-
     pub fn cancelled(&self, record: Cancellation) -> Self {
         Self {
             status: BookingStatus::Cancelled,
@@ -217,14 +208,39 @@ impl BookingDocument {
     }
 }
 
-/// A booking event not yet published. Written before the booking document, so that no stored
-/// booking lacks its event; an entry whose booking never got stored is dropped after a grace.
+/// The booking events of one write, not yet all published. Written before the booking
+/// documents, so that no stored booking lacks its event; one entry per write rather than per
+/// booking, because each document costs the store about the same whatever its size.
+/// `event_ids[i]` is the latest event of booking `booking_ids[i]` as the write left it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     #[serde(rename = "_id")]
-    pub event_id: String,
-    pub booking_id: String,
+    pub id: String,
+    pub event_ids: Vec<String>,
+    pub booking_ids: Vec<String>,
     pub written_at: DateTime<Utc>,
+}
+
+impl OutboxEntry {
+    pub fn for_bookings(bookings: &[BookingDocument]) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            event_ids: bookings
+                .iter()
+                .map(|booking| booking.event_id.clone())
+                .collect(),
+            booking_ids: bookings.iter().map(|booking| booking.id.clone()).collect(),
+            written_at: Utc::now(),
+        }
+    }
+
+    /// Each event with its booking.
+    pub fn events(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.event_ids
+            .iter()
+            .map(String::as_str)
+            .zip(self.booking_ids.iter().map(String::as_str))
+    }
 }
 
 /// The latest seat change one process made on one launch (`_id` = launch:process). Other
@@ -428,23 +444,11 @@ impl CustomerStore {
         Ok(u32::try_from(launches.len()).unwrap_or(u32::MAX))
     }
 
-    /// Writes the outbox entries of bookings about to be stored (or replaced).
-    #[tracing::instrument(skip_all, fields(entries = entries.len()))]
-    pub async fn insert_outbox(&self, entries: &[OutboxEntry]) -> Result<(), StoreError> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let unordered = InsertManyOptions::builder().ordered(false).build();
-        match self
-            .outbox
-            .insert_many(entries)
-            .with_options(unordered)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_duplicate_key(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+    /// Writes the outbox entry of bookings about to be stored (or replaced).
+    #[tracing::instrument(skip_all, fields(events = entry.event_ids.len()))]
+    pub async fn insert_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.outbox.insert_one(entry).await?;
+        Ok(())
     }
 
     /// Records that this process just changed the launch's seats.
@@ -481,13 +485,38 @@ impl CustomerStore {
         Ok(entries)
     }
 
-    #[tracing::instrument(skip_all, fields(entries = event_ids.len()))]
-    pub async fn delete_outbox(&self, event_ids: &[String]) -> Result<(), StoreError> {
+    /// The pending entries holding any of these events.
+    #[tracing::instrument(skip_all, fields(events = event_ids.len()))]
+    pub async fn outbox_entries_with(
+        &self,
+        event_ids: &[String],
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
         if event_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.outbox
+            .find(doc! {"event_ids": {"$in": event_ids}})
+            .await?
+            .try_collect()
+            .await
+    }
+
+    /// Keeps only the events of an entry that still wait (the others were dropped).
+    #[tracing::instrument(skip_all, fields(entry_id = %entry.id))]
+    pub async fn replace_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.outbox
+            .replace_one(doc! {"_id": &entry.id}, entry)
+            .await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(entries = entry_ids.len()))]
+    pub async fn delete_outbox(&self, entry_ids: &[String]) -> Result<(), StoreError> {
+        if entry_ids.is_empty() {
             return Ok(());
         }
         self.outbox
-            .delete_many(doc! {"_id": {"$in": event_ids}})
+            .delete_many(doc! {"_id": {"$in": entry_ids}})
             .await?;
         Ok(())
     }
