@@ -458,7 +458,7 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
     use crate::helpers::{CustomerProcess, free_port};
     let app = spawn_app().await;
     let capacity = 40;
-    let launch = app.bookable_launch(capacity).await;
+    let (agency, launch) = app.bookable_launch_with_agency(capacity).await;
     let launch_id = launch["id"].as_str().unwrap().to_owned();
     let crowd = travelers(&app, 60).await;
     let mut process = CustomerProcess::start(&app.settings, free_port()).await;
@@ -509,6 +509,7 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
     let process = process.restart(&app.settings).await;
     let mut sold = 0;
     let mut seats = Vec::new();
+    let mut stored_ids = Vec::new();
     for traveler in &crowd {
         let mine: Value = app
             .get(
@@ -520,6 +521,7 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
             .await
             .unwrap();
         for booking in mine["items"].as_array().unwrap() {
+            stored_ids.push(booking["id"].as_str().unwrap().to_owned());
             sold += booking["seats"].as_u64().unwrap();
             seats.extend(
                 booking["seat_numbers"]
@@ -572,6 +574,75 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
         shown <= free,
         "free seats shown {shown}, at most {free} (seats of unfinished writes are held back until swept)"
     );
+
+    // Every stored booking reaches the operations DB, and the outbox empties.
+    app.wait_until_bookings_synced(&agency, &launch_id, &stored_ids)
+        .await;
     drop(process);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn events_a_dead_process_left_unpublished_are_published_by_the_outbox_poll() {
+    use astro_bookings::domain::booking::Passenger;
+    use astro_bookings::storage::mongo::customer::{
+        BookingDocument, BookingStatus, OutboxEntry, SeatDocument,
+    };
+    let app = spawn_app().await;
+    let (agency, public) = app.bookable_launch_with_agency(6).await;
+    let launch_id = public["id"].as_str().unwrap().to_owned();
+    let traveler = app.register_traveler().await;
+    let store = app.customer_store().await;
+    let launch = store.launch(&launch_id).await.unwrap().unwrap();
+
+    // What a process killed after storing a batch, before publishing its events, leaves behind:
+    // the seats, the batch's outbox entry and the bookings.
+    let now = chrono::Utc::now();
+    let bookings: Vec<BookingDocument> = [5_u32, 6]
+        .into_iter()
+        .map(|seat| BookingDocument {
+            id: uuid::Uuid::new_v4().to_string(),
+            launch_id: launch.id.clone(),
+            launch_slug: launch.slug.clone(),
+            mission_name: launch.mission_name.clone(),
+            launch_at: launch.launch_at,
+            agency_id: launch.agency_id.clone(),
+            agency_name: launch.agency_name.clone(),
+            agency_email: launch.agency_email.clone(),
+            traveler_id: traveler.user_id.clone(),
+            traveler_name: traveler.name.clone(),
+            traveler_email: traveler.email.clone(),
+            idempotency_key: format!("left-behind-{seat}"),
+            seats: 1,
+            seat_numbers: vec![seat],
+            price_per_seat_cents: launch.price_per_seat_cents,
+            total_cents: launch.price_per_seat_cents,
+            status: BookingStatus::Confirmed,
+            passengers: vec![Passenger {
+                name: format!("Left {seat}"),
+                email: "left@astro.test".into(),
+                phone: "+1 555 0100".into(),
+                age: 40,
+            }],
+            created_at: now,
+            event_id: uuid::Uuid::now_v7().to_string(),
+            request_id: None,
+            cancellation: None,
+        })
+        .collect();
+    let seats: Vec<SeatDocument> = bookings
+        .iter()
+        .map(|booking| SeatDocument::new(&launch.id, booking.seat_numbers[0], &booking.id, now))
+        .collect();
+    store.claim_seats(&seats).await.unwrap();
+    store
+        .insert_outbox(&OutboxEntry::for_bookings(&bookings))
+        .await
+        .unwrap();
+    store.insert_bookings(&bookings).await.unwrap();
+
+    let ids: Vec<String> = bookings.iter().map(|booking| booking.id.clone()).collect();
+    app.wait_until_bookings_synced(&agency, &launch_id, &ids)
+        .await;
     app.stop().await;
 }

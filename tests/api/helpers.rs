@@ -358,13 +358,61 @@ impl TestApp {
 
     /// A launch with `capacity` seats, visible on the customer API.
     pub async fn bookable_launch(&self, capacity: u32) -> Value {
+        self.bookable_launch_with_agency(capacity).await.1
+    }
+
+    /// A launch with `capacity` seats, visible on the customer API, and its agency.
+    pub async fn bookable_launch_with_agency(&self, capacity: u32) -> (SignedIn, Value) {
         let agency = self.create_agency().await;
         let rocket = self.create_rocket(&agency, capacity).await;
         let launch = self
             .schedule_launch(&agency, rocket["id"].as_str().unwrap(), 100_000)
             .await;
         let launch_id = launch["id"].as_str().unwrap().to_owned();
-        self.wait_for_public_launch(&launch_id).await
+        let public = self.wait_for_public_launch(&launch_id).await;
+        (agency, public)
+    }
+
+    /// Waits until the operations DB holds exactly these bookings of the launch and the customer
+    /// DB's booking outbox is empty: every booking's event was published and applied.
+    pub async fn wait_until_bookings_synced(
+        &self,
+        agency: &SignedIn,
+        launch_id: &str,
+        booking_ids: &[String],
+    ) {
+        let mut expected = booking_ids.to_vec();
+        expected.sort_unstable();
+        let url = format!(
+            "{}/api/admin/bookings?launch_id={launch_id}",
+            self.admin_url
+        );
+        eventually(Duration::from_secs(20), "bookings synced", || async {
+            let body: Value = self
+                .get(url.clone(), Some(&agency.token))
+                .await
+                .json()
+                .await
+                .ok()?;
+            let mut synced: Vec<String> = body["items"]
+                .as_array()?
+                .iter()
+                .filter_map(|booking| booking["id"].as_str().map(str::to_owned))
+                .collect();
+            synced.sort_unstable();
+            (synced == expected).then_some(())
+        })
+        .await;
+        let store = self.customer_store().await;
+        eventually(Duration::from_secs(10), "outbox drained", || async {
+            store
+                .outbox_entries(10)
+                .await
+                .ok()?
+                .is_empty()
+                .then_some(())
+        })
+        .await;
     }
 
     pub async fn public_launches(&self) -> Vec<Value> {
