@@ -24,7 +24,7 @@ use astro_bookings::storage::mongo::customer::{CustomerStore, LaunchDocument};
 use serde_json::json;
 use sqlx::{Connection, PgPool};
 
-const CAPACITY: u32 = 2_000;
+const CAPACITY: u32 = 8_000;
 const CONCURRENCY: usize = 64;
 const LISTING_SECONDS: u64 = 3;
 
@@ -51,6 +51,63 @@ impl Outcome {
             self.created_seats,
             self.refused,
             self.other
+        );
+    }
+}
+
+/// CPU seconds used so far by every process whose command is `command`, or by this process.
+/// /proc counts in USER_HZ ticks, which Linux fixes at 100 per second for user space.
+fn cpu_seconds(command: Option<&str>) -> f64 {
+    let stats: Vec<String> = match command {
+        None => std::fs::read_to_string("/proc/self/stat")
+            .into_iter()
+            .collect(),
+        Some(_) => std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path().join("stat")).ok())
+            .collect(),
+    };
+    let ticks: u64 = stats
+        .iter()
+        .filter_map(|stat| {
+            let (head, rest) = stat.rsplit_once(") ")?;
+            let name = head.split_once(" (")?.1;
+            if command.is_some_and(|command| command != name) {
+                return None;
+            }
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum();
+    ticks as f64 / 100.0
+}
+
+/// CPU seconds of the parts sharing this machine's cores during a run.
+struct CpuUse([f64; 4]);
+
+impl CpuUse {
+    const PARTS: [(&str, Option<&str>); 4] = [
+        ("bench (client + server)", None),
+        ("FerretDB", Some("ferretdb")),
+        ("RabbitMQ", Some("beam.smp")),
+        ("PostgreSQL", Some("postgres")),
+    ];
+
+    fn now() -> Self {
+        Self(Self::PARTS.map(|(_, command)| cpu_seconds(command)))
+    }
+
+    fn print_since(&self, earlier: &Self, elapsed: Duration) {
+        let parts: Vec<String> = Self::PARTS
+            .iter()
+            .zip(self.0.iter().zip(earlier.0))
+            .map(|((name, _), (now, before))| format!("{name} {:.2}", now - before))
+            .collect();
+        println!(
+            "    cpu seconds in {:.2} s on {} cores: {}",
+            elapsed.as_secs_f64(),
+            std::thread::available_parallelism().map_or(1, usize::from),
+            parts.join(", ")
         );
     }
 }
@@ -258,10 +315,28 @@ async fn main() {
         .map(|_| client.post(format!("http://127.0.0.1:{baseline_port}/book/{launch_id}")))
         .collect();
 
+    let before_actor = CpuUse::now();
     let actor = drive(actor_requests).await;
+    let after_actor = CpuUse::now();
+    // The actor path's events are published after its answers; let that finish (and count it)
+    // before the baseline runs, so the two runs do not share the cores.
+    let drain_started = Instant::now();
+    while !store.outbox_entries(1).await.unwrap().is_empty() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let drained = drain_started.elapsed();
+    let after_drain = CpuUse::now();
     let postgres = drive(baseline_requests).await;
+    let after_baseline = CpuUse::now();
     actor.print("launch actor (HTTP)");
+    after_actor.print_since(&before_actor, actor.elapsed);
+    println!(
+        "    events all published {:.2} s after the last answer:",
+        drained.as_secs_f64()
+    );
+    after_drain.print_since(&after_actor, drained);
     postgres.print("baseline UPDATE (HTTP)");
+    after_baseline.print_since(&after_drain, postgres.elapsed);
     println!(
         "actor / baseline throughput: {:.2}x",
         (actor.created_seats as f64 / actor.elapsed.as_secs_f64())
