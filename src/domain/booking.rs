@@ -154,6 +154,9 @@ pub enum BookingRefusal {
 pub struct SeatInventory {
     capacity: u32,
     taken: BTreeSet<u32>,
+    /// Every seat below this one is taken, so picking seats starts here instead of walking the
+    /// seats already sold (which made filling a big launch quadratic).
+    lowest_maybe_free: u32,
     active_booking_by_traveler: HashMap<String, String>,
 }
 
@@ -162,6 +165,7 @@ impl SeatInventory {
         Self {
             capacity,
             taken: BTreeSet::new(),
+            lowest_maybe_free: 1,
             active_booking_by_traveler: HashMap::new(),
         }
     }
@@ -222,11 +226,16 @@ impl SeatInventory {
         if free < seats {
             return Err(BookingRefusal::NotEnoughSeats { free });
         }
-        let chosen: Vec<u32> = (1..=self.capacity)
-            .filter(|seat| !self.taken.contains(seat))
-            .take(usize::try_from(seats).unwrap_or(usize::MAX))
-            .collect();
-        self.taken.extend(chosen.iter().copied());
+        let wanted = usize::try_from(seats).unwrap_or(usize::MAX);
+        let mut chosen = Vec::with_capacity(wanted);
+        let mut seat = self.lowest_maybe_free;
+        while chosen.len() < wanted && seat <= self.capacity {
+            if self.taken.insert(seat) {
+                chosen.push(seat);
+            }
+            seat += 1;
+        }
+        self.lowest_maybe_free = seat;
         self.mark_active(traveler_id, booking_id);
         Ok(chosen)
     }
@@ -235,7 +244,9 @@ impl SeatInventory {
     /// active booking if it is this one.
     pub fn release(&mut self, traveler_id: &str, booking_id: &str, seat_numbers: &[u32]) {
         for seat in seat_numbers {
-            self.taken.remove(seat);
+            if self.taken.remove(seat) {
+                self.lowest_maybe_free = self.lowest_maybe_free.min(*seat);
+            }
         }
         self.end_active(traveler_id, booking_id);
     }
@@ -349,6 +360,38 @@ mod tests {
         );
         assert!(is_vip(2) && !is_vip(1));
         assert_eq!(total_cents(3, 2_500), 7_500);
+    }
+
+    #[test]
+    fn the_lowest_free_seats_are_picked_again_after_a_release() {
+        let mut inventory = SeatInventory::new(6);
+        let first = inventory
+            .reserve(LaunchStatus::Scheduled, "t1", "b1", 3, false)
+            .unwrap();
+        assert_eq!(first, vec![1, 2, 3]);
+        inventory.mark_taken(&[5]);
+        assert_eq!(
+            inventory
+                .reserve(LaunchStatus::Scheduled, "t2", "b2", 1, false)
+                .unwrap(),
+            vec![4]
+        );
+        inventory.release("t1", "b1", &[2, 3]);
+        assert_eq!(inventory.free_seats(), 3);
+        assert_eq!(
+            inventory
+                .reserve(LaunchStatus::Scheduled, "t3", "b3", 3, false)
+                .unwrap(),
+            vec![2, 3, 6]
+        );
+        assert_eq!(inventory.free_seats(), 0);
+        inventory.release("t3", "b3", &[6]);
+        assert_eq!(
+            inventory
+                .reserve(LaunchStatus::Scheduled, "t4", "b4", 1, false)
+                .unwrap(),
+            vec![6]
+        );
     }
 
     #[test]
