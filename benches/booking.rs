@@ -373,4 +373,13 @@ async fn main() {
 
     baseline_handle.stop(true).await;
     application.stop().await;
+    // The bench's databases go with it: left behind, every run would slow the next.
+    database_handle.drop().await.unwrap();
+    pool.close().await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE {database} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
 }
