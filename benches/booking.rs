@@ -232,7 +232,7 @@ async fn main() {
     let store = CustomerStore::new(&database_handle);
     let launch_id = uuid::Uuid::new_v4().to_string();
     store
-        .upsert_launch(&LaunchDocument {
+        .apply_launch(&LaunchDocument {
             id: launch_id.clone(),
             slug: format!("bench-{unique}"),
             agency_id: uuid::Uuid::new_v4().to_string(),
@@ -248,6 +248,7 @@ async fn main() {
             capacity: CAPACITY,
             status: LaunchStatus::Scheduled,
             status_reason: None,
+            revision: 0,
             updated_at: chrono::Utc::now(),
         })
         .await

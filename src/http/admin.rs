@@ -22,7 +22,9 @@ use crate::http::request_id::current_request_id;
 use crate::storage::amqp::events::{LAUNCH_CHANGED, LAUNCH_SCHEDULED, LaunchSnapshot};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::postgres::bookings::{self, AdminBooking};
-use crate::storage::postgres::launches::{self, InsertLaunchError, LaunchRow, StatusChangeError};
+use crate::storage::postgres::launches::{
+    self, InsertLaunchError, LaunchRow, StatusChange, StatusChangeError,
+};
 use crate::storage::postgres::profiles;
 use crate::storage::postgres::rockets::{self, NewRocket, RocketRow};
 
@@ -238,6 +240,7 @@ pub async fn schedule_launch(
             status: LaunchStatus::Scheduled,
             slug: slug.clone(),
             status_reason: None,
+            revision: 0,
         };
         let origin = Origin {
             service: "admin".to_owned(),
@@ -355,6 +358,7 @@ pub async fn abort_launch(
         status: LaunchStatus::Aborted,
         slug: launch.slug.clone(),
         status_reason: Some(reason.clone()),
+        revision: u32::try_from(launch.revision).unwrap_or(0) + 1,
     };
     let origin = Origin {
         service: "admin".to_owned(),
@@ -363,17 +367,15 @@ pub async fn abort_launch(
     };
     let data = serde_json::to_value(&snapshot).map_err(ApiError::internal)?;
     let event = EventEnvelope::new(LAUNCH_CHANGED, origin, Some(current_request_id()), data);
-    match launches::change_status(
-        &state.pool,
+    let change = StatusChange {
         launch_id,
         from,
-        LaunchStatus::Aborted,
-        agency_id,
-        &reason,
-        &event,
-    )
-    .await
-    {
+        revision: launch.revision,
+        to: LaunchStatus::Aborted,
+        changed_by: agency_id,
+        reason: &reason,
+    };
+    match launches::change_status(&state.pool, &change, &event).await {
         Ok(()) => {}
         Err(StatusChangeError::Changed) => {
             return Err(ApiError::conflict(

@@ -423,3 +423,102 @@ async fn a_restarted_actor_gives_back_seats_a_cancellation_could_not_release() {
     book_seats(&app, &other, launch_id, 3).await;
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_launch_scheduled_event_arriving_after_the_abort_does_not_reopen_the_launch() {
+    use astro_bookings::storage::amqp::events::{LAUNCH_SCHEDULED, LaunchSnapshot};
+    use astro_bookings::storage::amqp::{Bus, EventEnvelope, Origin};
+    let app = spawn_app().await;
+    let (agency, launch) = scheduled_launch(&app, 4, 500).await;
+    let launch_id = launch["id"].as_str().unwrap().to_owned();
+    let store = app.customer_store().await;
+    let scheduled = store.launch(&launch_id).await.unwrap().unwrap();
+    assert_eq!(scheduled.revision, 0);
+    let response = app
+        .post_json(
+            format!("{}/api/admin/launches/{launch_id}/abort", app.admin_url),
+            Some(&agency.token),
+            &json!({"reason": "range closed"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    eventually(
+        Duration::from_secs(15),
+        "abort in the customer DB",
+        || async {
+            let stored = store.launch(&launch_id).await.ok()??;
+            (stored.status.as_str() == "aborted" && stored.revision == 1).then_some(())
+        },
+    )
+    .await;
+
+    // The launch.scheduled.v1 event again, as a redelivery or a republished outbox entry brings it.
+    let stale = LaunchSnapshot {
+        launch_id: launch_id.clone(),
+        agency_id: scheduled.agency_id.clone(),
+        agency_name: scheduled.agency_name.clone(),
+        agency_email: scheduled.agency_email.clone(),
+        rocket_name: scheduled.rocket_name.clone(),
+        mission_name: scheduled.mission_name.clone(),
+        spaceport: scheduled.spaceport.clone(),
+        destination: scheduled.destination,
+        launch_at: scheduled.launch_at,
+        price_per_seat_cents: scheduled.price_per_seat_cents,
+        minimum_passengers: scheduled.minimum_passengers,
+        capacity: scheduled.capacity,
+        status: scheduled.status,
+        slug: scheduled.slug.clone(),
+        status_reason: None,
+        revision: 0,
+    };
+    let origin = Origin {
+        service: "admin".to_owned(),
+        user_id: None,
+        action: "schedule_launch".to_owned(),
+    };
+    let event = EventEnvelope::new(
+        LAUNCH_SCHEDULED,
+        origin,
+        None,
+        serde_json::to_value(&stale).unwrap(),
+    );
+    let bus = Bus::connect(app.settings.amqp_url.expose(), &app.settings.amqp_namespace)
+        .await
+        .unwrap();
+    bus.publish(&event).await.unwrap();
+    bus.close().await;
+    let it = app.it_employee().await;
+    let job_id = format!("{}:customer_db", event.event_id);
+    eventually(Duration::from_secs(15), "stale event handled", || async {
+        let body: Value = app
+            .get(
+                format!("{}/api/system/sync-jobs", app.system_url),
+                Some(&it.token),
+            )
+            .await
+            .json()
+            .await
+            .ok()?;
+        body["items"]
+            .as_array()?
+            .iter()
+            .any(|job| job["id"] == job_id.as_str() && job["status"] == "completed")
+            .then_some(())
+    })
+    .await;
+
+    let stored = store.launch(&launch_id).await.unwrap().unwrap();
+    assert_eq!(stored.status.as_str(), "aborted");
+    assert_eq!(stored.revision, 1);
+    assert!(
+        app.public_launches()
+            .await
+            .iter()
+            .all(|listed| listed["id"] != launch_id.as_str()),
+        "an aborted launch is not listed"
+    );
+    let traveler = app.register_traveler().await;
+    let refused = app.book(&traveler, &launch_id, 1, "after-the-abort").await;
+    assert_problem(refused, StatusCode::CONFLICT, "launch_not_bookable").await;
+    app.stop().await;
+}

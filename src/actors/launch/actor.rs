@@ -862,6 +862,13 @@ impl Handler<LaunchChanged> for LaunchActor {
     type Result = ();
 
     fn handle(&mut self, LaunchChanged(launch): LaunchChanged, ctx: &mut Self::Context) {
+        if self
+            .launch
+            .as_ref()
+            .is_some_and(|current| current.revision > launch.revision)
+        {
+            return;
+        }
         if launch.capacity != self.inventory.capacity() {
             tracing::warn!(actor = %self.name, "capacity change ignored: seats are sold against the original capacity");
         }

@@ -53,11 +53,16 @@ impl EventHandler for CustomerSyncHandler {
             LAUNCH_SCHEDULED | LAUNCH_CHANGED => {
                 let snapshot: LaunchSnapshot = event.data_as().map_err(malformed)?;
                 let launch = LaunchDocument::from_snapshot(&snapshot);
-                self.store
-                    .upsert_launch(&launch)
+                let applied = self
+                    .store
+                    .apply_launch(&launch)
                     .await
                     .map_err(unreachable_store)?;
-                self.directory.ensure(launch);
+                if applied {
+                    self.directory.ensure(launch);
+                } else {
+                    tracing::info!(launch_id = %launch.id, revision = launch.revision, "older launch snapshot ignored");
+                }
                 Ok(())
             }
             other => Err(HandlerError::Permanent(format!(

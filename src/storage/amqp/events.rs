@@ -103,6 +103,10 @@ pub struct LaunchSnapshot {
     /// Why the launch got its current status (an abort's reason), when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// 0 when scheduled, one more with each status change: a snapshot older than the one a read
+    /// model holds is not applied.
+    #[serde(default)]
+    pub revision: u32,
 }
 
 /// `booking.confirmed.v1`: a booking as the traveller made it, for the operations DB and emails.

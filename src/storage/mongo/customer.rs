@@ -40,6 +40,9 @@ pub struct LaunchDocument {
     pub status: LaunchStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// The admin side's revision of this snapshot (see `LaunchSnapshot::revision`).
+    #[serde(default)]
+    pub revision: u32,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -61,6 +64,7 @@ impl LaunchDocument {
             capacity: snapshot.capacity,
             status: snapshot.status,
             status_reason: snapshot.status_reason.clone(),
+            revision: snapshot.revision,
             updated_at: Utc::now(),
         }
     }
@@ -300,12 +304,24 @@ impl CustomerStore {
     }
 
     #[tracing::instrument(skip_all, fields(launch_id = %launch.id))]
-    pub async fn upsert_launch(&self, launch: &LaunchDocument) -> Result<(), StoreError> {
-        self.launches
-            .replace_one(doc! {"_id": &launch.id}, launch)
+    /// Stores the launch unless the stored one is at a later revision (this snapshot arrived
+    /// late, redelivered or republished). Returns whether it was stored.
+    pub async fn apply_launch(&self, launch: &LaunchDocument) -> Result<bool, StoreError> {
+        let not_newer = doc! {
+            "_id": &launch.id,
+            "$or": [{"revision": {"$lte": launch.revision}}, {"revision": {"$exists": false}}],
+        };
+        match self
+            .launches
+            .replace_one(not_newer, launch)
             .upsert(true)
-            .await?;
-        Ok(())
+            .await
+        {
+            Ok(_) => Ok(true),
+            // The filter missed a stored launch at a later revision, so the upsert hit its `_id`.
+            Err(error) if is_duplicate_key(&error) => Ok(false),
+            Err(error) => Err(error),
+        }
     }
 
     #[tracing::instrument(skip_all)]

@@ -23,6 +23,7 @@ pub struct LaunchRow {
     pub capacity: i32,
     pub seats_sold: i64,
     pub status: String,
+    pub revision: i32,
     pub slug: String,
     pub created_at: DateTime<Utc>,
 }
@@ -30,7 +31,7 @@ pub struct LaunchRow {
 const SELECT: &str = "SELECT l.id, l.agency_id, l.rocket_id, r.name AS rocket_name, l.mission_name, l.spaceport, \
     l.destination, l.launch_at, l.price_per_seat_cents, l.minimum_passengers, r.capacity, \
     COALESCE((SELECT SUM(b.seats) FROM bookings b WHERE b.launch_id = l.id AND (b.status = 'confirmed' OR NOT b.seats_released)), 0)::bigint AS seats_sold, \
-    l.status, l.slug, l.created_at FROM launches l JOIN rockets r ON r.id = l.rocket_id";
+    l.status, l.revision, l.slug, l.created_at FROM launches l JOIN rockets r ON r.id = l.rocket_id";
 
 #[derive(Debug, thiserror::Error)]
 pub enum InsertLaunchError {
@@ -112,34 +113,44 @@ pub enum StatusChangeError {
     Store(#[from] sqlx::Error),
 }
 
-/// Moves a launch from `from` to `to`, recording who, when and why, and the event announcing it,
-/// in one transaction. Refused if the status is no longer `from`.
-#[tracing::instrument(skip_all, fields(launch_id = %launch_id, to = to.as_str()))]
+/// A status change of a launch as read at `from` and `revision`.
+pub struct StatusChange<'a> {
+    pub launch_id: Uuid,
+    pub from: LaunchStatus,
+    pub revision: i32,
+    pub to: LaunchStatus,
+    pub changed_by: Uuid,
+    pub reason: &'a str,
+}
+
+/// Moves a launch to `change.to` and the next revision, recording who, when and why, and the
+/// event announcing it, in one transaction. Refused if the launch changed since it was read.
+#[tracing::instrument(skip_all, fields(launch_id = %change.launch_id, to = change.to.as_str()))]
 pub async fn change_status(
     pool: &PgPool,
-    launch_id: Uuid,
-    from: LaunchStatus,
-    to: LaunchStatus,
-    changed_by: Uuid,
-    reason: &str,
+    change: &StatusChange<'_>,
     event: &EventEnvelope,
 ) -> Result<(), StatusChangeError> {
     let mut transaction = pool.begin().await?;
-    let updated = sqlx::query("UPDATE launches SET status = $3 WHERE id = $1 AND status = $2")
-        .bind(launch_id)
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .execute(&mut *transaction)
-        .await?;
+    let updated = sqlx::query(
+        "UPDATE launches SET status = $3, revision = revision + 1 \
+         WHERE id = $1 AND status = $2 AND revision = $4",
+    )
+    .bind(change.launch_id)
+    .bind(change.from.as_str())
+    .bind(change.to.as_str())
+    .bind(change.revision)
+    .execute(&mut *transaction)
+    .await?;
     if updated.rows_affected() == 0 {
         return Err(StatusChangeError::Changed);
     }
     sqlx::query("INSERT INTO launch_status_history (launch_id, from_status, to_status, changed_by, reason) VALUES ($1, $2, $3, $4, $5)")
-        .bind(launch_id)
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(changed_by)
-        .bind(reason)
+        .bind(change.launch_id)
+        .bind(change.from.as_str())
+        .bind(change.to.as_str())
+        .bind(change.changed_by)
+        .bind(change.reason)
         .execute(&mut *transaction)
         .await?;
     super::outbox::append(&mut transaction, event).await?;
