@@ -489,16 +489,9 @@ async fn a_launch_scheduled_event_arriving_after_the_abort_does_not_reopen_the_l
     bus.close().await;
     let it = app.it_employee().await;
     let job_id = format!("{}:customer_db", event.event_id);
+    let sync_jobs = format!("{}/api/system/sync-jobs", app.system_url);
     eventually(Duration::from_secs(15), "stale event handled", || async {
-        let body: Value = app
-            .get(
-                format!("{}/api/system/sync-jobs", app.system_url),
-                Some(&it.token),
-            )
-            .await
-            .json()
-            .await
-            .ok()?;
+        let body = app.get_json(sync_jobs.clone(), Some(&it.token)).await?;
         body["items"]
             .as_array()?
             .iter()

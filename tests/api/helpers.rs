@@ -254,6 +254,11 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// The JSON body of a GET, or None if the request or the body failed (for `eventually`).
+    pub async fn get_json(&self, url: String, token: Option<&str>) -> Option<Value> {
+        self.get(url, token).await.json().await.ok()
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> SignedIn {
         let response = self
             .post_json(
@@ -389,12 +394,7 @@ impl TestApp {
             self.admin_url
         );
         eventually(Duration::from_secs(20), "bookings synced", || async {
-            let body: Value = self
-                .get(url.clone(), Some(&agency.token))
-                .await
-                .json()
-                .await
-                .ok()?;
+            let body = self.get_json(url.clone(), Some(&agency.token)).await?;
             let mut synced: Vec<String> = body["items"]
                 .as_array()?
                 .iter()
