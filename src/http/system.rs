@@ -20,6 +20,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 use crate::http::request_id::current_request_id;
 use crate::storage::amqp::events::{LogLevel, LogRecorded};
+use crate::storage::mongo::literal_pattern;
 use crate::storage::mongo::system::{
     ListFilter, NotificationDocument, NotificationStatus, SessionDocument, SyncJobDocument,
     SystemStore, UserDocument,
@@ -480,32 +481,20 @@ pub async fn logs(
     if let Some(service) = params.service.as_deref() {
         fields.insert("service", service);
     }
-    // The text filter runs here: FerretDB and MongoDB differ in their regex and text support.
-    let needle = params
-        .q
-        .as_deref()
-        .map(str::to_lowercase)
-        .filter(|needle| !needle.is_empty());
-    let fetch = if needle.is_some() {
-        MAX_LIST_LIMIT * 4
-    } else {
-        limit
-    };
-    let mut entries = state
+    if let Some(needle) = params.q.as_deref().filter(|needle| !needle.is_empty()) {
+        // A case-insensitive regex of the escaped text: the one text search that MongoDB and
+        // FerretDB both run, over every entry rather than the newest few.
+        let contains = doc! {"$regex": literal_pattern(needle), "$options": "i"};
+        fields.insert(
+            "$or",
+            vec![doc! {"message": contains.clone()}, doc! {"event": contains}],
+        );
+    }
+    let entries = state
         .store
-        .logs(ListFilter {
-            fields,
-            limit: fetch,
-        })
+        .logs(ListFilter { fields, limit })
         .await
         .map_err(ApiError::internal)?;
-    if let Some(needle) = needle {
-        entries.retain(|entry| {
-            entry.entry.message.to_lowercase().contains(&needle)
-                || entry.entry.event.to_lowercase().contains(&needle)
-        });
-    }
-    entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let items: Vec<LogEntry> = entries
         .into_iter()
         .map(|document| LogEntry {

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{IT_PASSWORD, assert_problem, spawn_app};
+use crate::helpers::{IT_EMAIL, IT_PASSWORD, assert_problem, spawn_app};
 
 #[actix_web::test]
 async fn register_sign_in_refresh_and_log_out() {
@@ -214,5 +214,76 @@ async fn only_it_creates_accounts_and_reads_the_logs() {
     assert_problem(bad_limit, StatusCode::BAD_REQUEST, "bad_request").await;
     let relogin = app.login(crate::helpers::IT_EMAIL, IT_PASSWORD).await;
     assert_eq!(relogin.user_id, it.user_id);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn the_log_search_finds_old_entries_and_takes_the_text_literally() {
+    use astro_bookings::storage::amqp::events::{LogLevel, LogRecorded};
+    use astro_bookings::storage::mongo::system::{LogDocument, SystemStore};
+    use futures_util::future::join_all;
+    let app = spawn_app().await;
+    let database = astro_bookings::storage::mongo::connect(
+        &app.settings.system_mongo_url,
+        &app.settings.system_mongo_db,
+        "tests",
+    )
+    .await
+    .unwrap();
+    let store = SystemStore::new(&database);
+    let entry = |minutes_ago: i64, message: String| LogDocument {
+        id: uuid::Uuid::new_v4().to_string(),
+        entry: LogRecorded {
+            time: chrono::Utc::now() - chrono::Duration::minutes(minutes_ago),
+            level: LogLevel::Info,
+            service: "customer".into(),
+            event: "booking.confirmed".into(),
+            user_id: None,
+            entity_type: None,
+            entity_id: None,
+            request_id: None,
+            message,
+            data: json!({}),
+        },
+    };
+    // One old entry, then more newer ones than any page holds.
+    store
+        .insert_log(&entry(600, "Refund of 1.5 seats (x2) for Ada".into()))
+        .await
+        .unwrap();
+    let newer: Vec<LogDocument> = (0..2_100)
+        .map(|index| entry(60, format!("Refund of 105 seats x2 for traveller {index}")))
+        .collect();
+    for chunk in newer.chunks(100) {
+        for inserted in join_all(chunk.iter().map(|log| store.insert_log(log))).await {
+            inserted.unwrap();
+        }
+    }
+
+    let it = app.login(IT_EMAIL, IT_PASSWORD).await;
+    let search = |text: &str| {
+        let url = reqwest::Url::parse_with_params(
+            &format!("{}/api/system/logs", app.system_url),
+            &[("q", text)],
+        )
+        .unwrap();
+        app.get(url.to_string(), Some(&it.token))
+    };
+    for text in ["1.5 SEATS (X2)", "ada"] {
+        let response = search(text).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        let messages: Vec<&str> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|item| item["message"].as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            ["Refund of 1.5 seats (x2) for Ada"],
+            "search {text:?}"
+        );
+    }
     app.stop().await;
 }

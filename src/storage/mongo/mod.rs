@@ -103,3 +103,29 @@ impl ReadinessCheck for MongoReadiness {
             .map_err(|error| error.to_string())
     }
 }
+
+/// A regex that matches `text` literally (its metacharacters escaped), for `$regex` filters.
+pub fn literal_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len());
+    for character in text.chars() {
+        if r"\^$.|?*+()[]{}".contains(character) {
+            pattern.push('\\');
+        }
+        pattern.push(character);
+    }
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_pattern;
+
+    #[test]
+    fn a_literal_pattern_escapes_every_regex_metacharacter() {
+        assert_eq!(literal_pattern("booked"), "booked");
+        assert_eq!(
+            literal_pattern(r"2 seats (x3) at $1.50? [a|b] {c} ^d* + \e"),
+            r"2 seats \(x3\) at \$1\.50\? \[a\|b\] \{c\} \^d\* \+ \\e"
+        );
+    }
+}
