@@ -1,7 +1,9 @@
 //! The process: connects what the chosen roles need, starts them, and stops them in order.
 
 use std::net::TcpListener;
+use std::time::Duration;
 
+use crate::actors::sync::ConsumerShutdown;
 use crate::auth::TokenKeys;
 use crate::config::{Role, Settings};
 use crate::roles::{self, RoleContext, RunningRole};
@@ -10,16 +12,20 @@ use crate::storage::amqp::Bus;
 pub struct Application {
     roles: Vec<RunningRole>,
     bus: Bus,
+    consumers: ConsumerShutdown,
+    shutdown_timeout: Duration,
 }
 
 impl Application {
     /// Starts every role in `settings.roles`; a port of 0 picks a free one (tests).
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
         let bus = Bus::connect(settings.amqp_url.expose(), &settings.amqp_namespace).await?;
+        let consumers = ConsumerShutdown::default();
         let context = RoleContext {
             token_keys: TokenKeys::new(&settings.token_secret, settings.access_token_ttl),
             settings: settings.clone(),
             bus: bus.clone(),
+            consumers: consumers.clone(),
         };
         let mut running = Vec::new();
         for role in &settings.roles {
@@ -36,6 +42,8 @@ impl Application {
         Ok(Self {
             roles: running,
             bus,
+            consumers,
+            shutdown_timeout: settings.shutdown_timeout,
         })
     }
 
@@ -67,12 +75,14 @@ impl Application {
         Ok(())
     }
 
-    /// Every role stops accepting and drains at once; then each flushes its actors.
+    /// Every role stops accepting and drains at once; then each flushes its actors; then the
+    /// consumers settle the deliveries in hand; then the broker connection closes.
     pub async fn stop(mut self) {
         futures_util::future::join_all(self.roles.iter_mut().map(RunningRole::drain)).await;
         for role in self.roles {
             role.finish().await;
         }
+        self.consumers.stop(self.shutdown_timeout).await;
         self.bus.close().await;
     }
 }

@@ -44,6 +44,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         let relay_registry = registry.clone();
         let consumer_bus = context.bus.clone();
         let consumer_registry = registry.clone();
+        let consumer_shutdown = context.consumers.clone();
         let handler = Arc::new(AdminSyncHandler { pool: pool.clone() });
         Supervisor::new("admin-sync-supervisor", registry.clone())
             .with_child(ActorChild::new("admin-outbox", move || {
@@ -66,6 +67,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                     handler.clone(),
                     consumer_registry.clone(),
                     "admin",
+                    consumer_shutdown.clone(),
                 )
                 .start()
             }))

@@ -77,6 +77,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         let relay_registry = registry.clone();
         let consumer_bus = context.bus.clone();
         let consumer_registry = registry.clone();
+        let consumer_shutdown = context.consumers.clone();
         let handler = Arc::new(CustomerSyncHandler {
             store: store.clone(),
             directory: directory.clone(),
@@ -108,6 +109,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                     handler.clone(),
                     consumer_registry.clone(),
                     "customer",
+                    consumer_shutdown.clone(),
                 )
                 .start()
             }))

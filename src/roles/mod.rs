@@ -15,6 +15,7 @@ use utoipa::openapi::OpenApi as OpenApiDocument;
 use utoipa_scalar::{Scalar, Servable};
 
 use crate::actors::health::ActorRegistry;
+use crate::actors::sync::ConsumerShutdown;
 use crate::auth::TokenKeys;
 use crate::config::{Role, Settings};
 use crate::http::health::HealthState;
@@ -27,6 +28,7 @@ pub struct RoleContext {
     pub settings: Settings,
     pub bus: Bus,
     pub token_keys: TokenKeys,
+    pub consumers: ConsumerShutdown,
 }
 
 /// A step of the ordered shutdown, run after the HTTP server drained.

@@ -17,7 +17,7 @@ use crate::actors::sync::outbox_relay::Flush;
 use crate::actors::sync::system::{
     AUDIT_LOG_QUEUE, AuditLogWriter, SYNC_JOBS_QUEUE, SyncJobRecorder, UserOutbox,
 };
-use crate::actors::sync::{EventConsumer, EventHandler, OutboxRelay};
+use crate::actors::sync::{ConsumerShutdown, EventConsumer, EventHandler, OutboxRelay};
 use crate::config::{Role, Settings};
 use crate::domain::user::{Email, Password, PersonName, UserRole};
 use crate::http::health::{HealthState, ReadinessCheck};
@@ -45,6 +45,7 @@ fn consumer(
     queue: &'static QueueSpec,
     handler: Arc<dyn EventHandler>,
     registry: ActorRegistry,
+    shutdown: ConsumerShutdown,
 ) -> ActorChild<EventConsumer> {
     ActorChild::new(name, move || {
         EventConsumer::new(
@@ -54,6 +55,7 @@ fn consumer(
             Arc::clone(&handler),
             registry.clone(),
             "system",
+            shutdown.clone(),
         )
         .start()
     })
@@ -103,6 +105,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                     store: store.clone(),
                 }),
                 registry.clone(),
+                context.consumers.clone(),
             ))
             .with_child(consumer(
                 "system-sync-job-recorder",
@@ -112,6 +115,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                     store: store.clone(),
                 }),
                 registry.clone(),
+                context.consumers.clone(),
             ))
             .with_child(consumer(
                 "system-mailer",
@@ -123,6 +127,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                     public_base_url: settings.public_base_url.clone(),
                 }),
                 registry.clone(),
+                context.consumers.clone(),
             ))
             .start();
     }

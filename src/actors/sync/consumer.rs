@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix::{Actor, ActorContext, ActorFutureExt, AsyncContext, Context, WrapFuture};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
 use crate::storage::amqp::events::{SYNC_JOB_PROGRESSED, SyncJobProgressed, SyncJobStatus};
@@ -23,6 +25,27 @@ pub enum HandlerError {
     Permanent(String),
 }
 
+/// How a process stops its consumers: they take no new delivery, settle the one in hand (so no
+/// store is written after the process says it stopped), and `stop` waits for that.
+#[derive(Clone, Default)]
+pub struct ConsumerShutdown {
+    requested: CancellationToken,
+    loops: TaskTracker,
+}
+
+impl ConsumerShutdown {
+    pub async fn stop(&self, timeout: Duration) {
+        self.requested.cancel();
+        self.loops.close();
+        if tokio::time::timeout(timeout, self.loops.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("consumers still busy at shutdown; their deliveries will come again");
+        }
+    }
+}
+
 #[async_trait::async_trait]
 pub trait EventHandler: Send + Sync + 'static {
     /// The store this handler writes to, named in sync jobs (`operations_db`, `customer_db`, …).
@@ -38,6 +61,7 @@ pub struct EventConsumer {
     handler: Arc<dyn EventHandler>,
     registry: ActorRegistry,
     service: &'static str,
+    shutdown: ConsumerShutdown,
 }
 
 impl EventConsumer {
@@ -48,6 +72,7 @@ impl EventConsumer {
         handler: Arc<dyn EventHandler>,
         registry: ActorRegistry,
         service: &'static str,
+        shutdown: ConsumerShutdown,
     ) -> Self {
         Self {
             name: name.into(),
@@ -56,6 +81,7 @@ impl EventConsumer {
             handler,
             registry,
             service,
+            shutdown,
         }
     }
 }
@@ -177,7 +203,11 @@ impl Actor for EventConsumer {
         let registry = self.registry.clone();
         let name = self.name.clone();
         let service = self.service;
+        let requested = self.shutdown.requested.clone();
         let consume_loop = async move {
+            if requested.is_cancelled() {
+                return Ok(());
+            }
             let queue_name = bus
                 .declare_queue(queue)
                 .await
@@ -187,7 +217,13 @@ impl Actor for EventConsumer {
                 .await
                 .map_err(|error| error.to_string())?;
             registry.set_state(&name, ActorState::Running);
-            while let Some(received) = stream.next().await {
+            loop {
+                let next = tokio::select! {
+                    biased;
+                    () = requested.cancelled() => return Ok(()),
+                    next = stream.next() => next,
+                };
+                let Some(received) = next else { break };
                 let event = match received.decode() {
                     Ok(event) => event,
                     Err(error) => {
@@ -209,12 +245,19 @@ impl Actor for EventConsumer {
             }
             Err::<(), String>("the broker closed the consumer".to_owned())
         };
+        let consume_loop = self.shutdown.loops.track_future(consume_loop);
         ctx.spawn(consume_loop.into_actor(self).map(|result, consumer, ctx| {
-            if let Err(error) = result {
-                tracing::warn!(actor = %consumer.name, error = %error, "consumer stopped");
-                consumer.registry.record_error(&consumer.name, &error);
+            match result {
+                // Stopped for shutdown: stays stopped rather than being restarted.
+                Ok(()) => consumer
+                    .registry
+                    .set_state(&consumer.name, ActorState::Stopped),
+                Err(error) => {
+                    tracing::warn!(actor = %consumer.name, error = %error, "consumer stopped");
+                    consumer.registry.record_error(&consumer.name, &error);
+                    ctx.stop();
+                }
             }
-            ctx.stop();
         }));
     }
 }

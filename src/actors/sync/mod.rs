@@ -4,7 +4,7 @@
 pub mod consumer;
 pub mod outbox_relay;
 
-pub use consumer::{EventConsumer, EventHandler, HandlerError};
+pub use consumer::{ConsumerShutdown, EventConsumer, EventHandler, HandlerError};
 pub use outbox_relay::{Outbox, OutboxRelay};
 pub mod admin;
 pub mod customer;
