@@ -83,6 +83,15 @@ impl ActorRegistry {
         }
     }
 
+    /// The actor ends itself because of this error (a lost broker, a write of unknown outcome);
+    /// its supervisor restarts it, and the restart is not counted as a panic.
+    pub fn record_failure(&self, name: &str, error: &str) {
+        if let Some(mut record) = self.records.get_mut(name) {
+            record.last_error = Some(error.to_owned());
+            record.state = ActorState::Stopped;
+        }
+    }
+
     /// Called by a supervisor that found a child's address closed. A child that was still
     /// `Running` did not stop on purpose: it panicked.
     pub fn record_restart(&self, name: &str) -> bool {
@@ -160,6 +169,17 @@ mod tests {
         assert!(
             !registry.record_restart("mailer"),
             "a stopped actor did not panic"
+        );
+        registry.set_state("mailer", ActorState::Running);
+        registry.record_failure("mailer", "broker connection lost");
+        assert!(
+            !registry.record_restart("mailer"),
+            "an actor that ended itself after an error did not panic"
+        );
+        let record = registry.snapshot().remove(0);
+        assert_eq!(
+            (record.restarts, record.panics, record.last_error.as_deref()),
+            (3, 1, Some("broker connection lost"))
         );
     }
 }

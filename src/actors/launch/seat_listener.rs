@@ -72,7 +72,7 @@ impl Actor for SeatChangeListener {
         ctx.spawn(listen.into_actor(self).map(|result, listener, ctx| {
             if let Err(error) = result {
                 tracing::warn!(error = %error, "seat-change listener stopped");
-                listener.registry.record_error(SEAT_LISTENER, &error);
+                listener.registry.record_failure(SEAT_LISTENER, &error);
             }
             ctx.stop();
         }));

@@ -254,7 +254,7 @@ impl Actor for EventConsumer {
                     .set_state(&consumer.name, ActorState::Stopped),
                 Err(error) => {
                     tracing::warn!(actor = %consumer.name, error = %error, "consumer stopped");
-                    consumer.registry.record_error(&consumer.name, &error);
+                    consumer.registry.record_failure(&consumer.name, &error);
                     ctx.stop();
                 }
             }
