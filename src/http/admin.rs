@@ -15,7 +15,7 @@ use crate::domain::launch::{
     LaunchRequest, LaunchStatus, NewLaunch, Reach, parse_capacity, parse_label,
 };
 use crate::domain::user::UserRole;
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{Authorized, CurrentUser, only};
 use crate::http::error::ApiError;
 use crate::http::parse_id;
 use crate::http::request_id::current_request_id;
@@ -59,7 +59,6 @@ fn user_uuid(user: &CurrentUser) -> Result<Uuid, ApiError> {
 
 /// Agencies see their own; financial and IT see everything.
 fn agency_scope(user: &CurrentUser) -> Result<Option<Uuid>, ApiError> {
-    user.require(&[UserRole::Agency, UserRole::Financial, UserRole::It])?;
     if user.role() == UserRole::Agency {
         Ok(Some(user_uuid(user)?))
     } else {
@@ -86,9 +85,8 @@ pub struct RocketInput {
     security(("bearer" = [])))]
 pub async fn list_rockets(
     state: web::Data<AdminState>,
-    user: CurrentUser,
+    user: Authorized<only::Agency>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::Agency])?;
     let items = rockets::of_agency(&state.pool, user_uuid(&user)?)
         .await
         .map_err(store_error)?;
@@ -100,10 +98,9 @@ pub async fn list_rockets(
     responses((status = 201, body = RocketRow), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
 pub async fn create_rocket(
     state: web::Data<AdminState>,
-    user: CurrentUser,
+    user: Authorized<only::Agency>,
     input: web::Json<RocketInput>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::Agency])?;
     let agency_id = user_uuid(&user)?;
     let name = parse_label("name", &input.name)?;
     let model = parse_label("model", &input.model)?;
@@ -158,7 +155,7 @@ pub struct LaunchInput {
     security(("bearer" = [])))]
 pub async fn list_launches(
     state: web::Data<AdminState>,
-    user: CurrentUser,
+    user: Authorized<only::AgencyOrStaff>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = agency_scope(&user)?;
     let items = launches::list(&state.pool, scope)
@@ -172,7 +169,7 @@ pub async fn list_launches(
     security(("bearer" = [])))]
 pub async fn get_launch(
     state: web::Data<AdminState>,
-    user: CurrentUser,
+    user: Authorized<only::AgencyOrStaff>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = agency_scope(&user)?;
@@ -192,10 +189,9 @@ pub async fn get_launch(
     security(("bearer" = [])))]
 pub async fn schedule_launch(
     state: web::Data<AdminState>,
-    user: CurrentUser,
+    user: Authorized<only::Agency>,
     input: web::Json<LaunchInput>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::Agency])?;
     let agency_id = user_uuid(&user)?;
     let rocket_id = parse_id(&input.rocket_id, "rocket")?;
     let rocket = rockets::find(&state.pool, rocket_id)
@@ -319,11 +315,10 @@ pub struct AbortInput {
     security(("bearer" = [])))]
 pub async fn abort_launch(
     state: web::Data<AdminState>,
-    user: CurrentUser,
+    user: Authorized<only::Agency>,
     id: web::Path<String>,
     input: web::Json<AbortInput>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::Agency])?;
     let agency_id = user_uuid(&user)?;
     let launch_id = parse_id(&id, "launch")?;
     let reason = parse_label("reason", &input.reason)?;
@@ -419,7 +414,7 @@ pub struct BookingParams {
     responses((status = 200, body = Listing<AdminBooking>), (status = 401), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn list_bookings(
     state: web::Data<AdminState>,
-    user: CurrentUser,
+    user: Authorized<only::AgencyOrStaff>,
     params: web::Query<BookingParams>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = agency_scope(&user)?;

@@ -56,3 +56,64 @@ impl FromRequest for CurrentUser {
         ready(bearer_claims(request).map(CurrentUser))
     }
 }
+
+/// The roles an endpoint admits.
+pub trait AllowedRoles {
+    const ROLES: &'static [UserRole];
+}
+
+/// Role sets for `Authorized`, named as the endpoints read: `Authorized<only::Agency>`.
+pub mod only {
+    use super::AllowedRoles;
+    use crate::domain::user::UserRole;
+
+    pub struct Agency;
+    pub struct Traveler;
+    pub struct It;
+    /// Agencies (their own data) and the company's financial and IT employees.
+    pub struct AgencyOrStaff;
+
+    impl AllowedRoles for Agency {
+        const ROLES: &'static [UserRole] = &[UserRole::Agency];
+    }
+    impl AllowedRoles for Traveler {
+        const ROLES: &'static [UserRole] = &[UserRole::Traveler];
+    }
+    impl AllowedRoles for It {
+        const ROLES: &'static [UserRole] = &[UserRole::It];
+    }
+    impl AllowedRoles for AgencyOrStaff {
+        const ROLES: &'static [UserRole] = &[UserRole::Agency, UserRole::Financial, UserRole::It];
+    }
+}
+
+/// A signed-in user with one of the roles `R` admits. The role is checked while the request is
+/// extracted, before its body, so a caller without the role gets 403 whatever it sent.
+pub struct Authorized<R> {
+    user: CurrentUser,
+    roles: std::marker::PhantomData<R>,
+}
+
+impl<R> std::ops::Deref for Authorized<R> {
+    type Target = CurrentUser;
+
+    fn deref(&self) -> &CurrentUser {
+        &self.user
+    }
+}
+
+impl<R: AllowedRoles> FromRequest for Authorized<R> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(bearer_claims(request).and_then(|claims| {
+            let user = CurrentUser(claims);
+            user.require(R::ROLES)?;
+            Ok(Self {
+                user,
+                roles: std::marker::PhantomData,
+            })
+        }))
+    }
+}

@@ -17,8 +17,7 @@ use crate::domain::booking::{
     is_vip, refund_for_cancellation,
 };
 use crate::domain::launch::Reach;
-use crate::domain::user::UserRole;
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{Authorized, CurrentUser, only};
 use crate::http::error::ApiError;
 use crate::http::request_id::current_request_id;
 use crate::storage::mongo::customer::{BookingDocument, BookingStatus, CustomerStore};
@@ -255,11 +254,10 @@ fn refusal_error(refusal: BookingRefusal) -> ApiError {
 #[tracing::instrument(skip_all, fields(user_id = %user.id()))]
 pub async fn create_booking(
     state: web::Data<CustomerState>,
-    user: CurrentUser,
+    user: Authorized<only::Traveler>,
     request: HttpRequest,
     input: web::Json<BookingInput>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::Traveler])?;
     let idempotency_key = idempotency_key(&request)?;
     let passengers = parse_passengers(&input.passengers)?;
     let launch_id = input.launch_id.trim();
@@ -329,9 +327,8 @@ pub async fn create_booking(
     security(("bearer" = [])))]
 pub async fn my_bookings(
     state: web::Data<CustomerState>,
-    user: CurrentUser,
+    user: Authorized<only::Traveler>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::Traveler])?;
     let bookings = state
         .store
         .bookings_of_traveler(user.id())
@@ -376,10 +373,9 @@ pub struct RefundPreview {
     security(("bearer" = [])))]
 pub async fn refund_preview(
     state: web::Data<CustomerState>,
-    user: CurrentUser,
+    user: Authorized<only::Traveler>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::Traveler])?;
     let booking = own_booking(&state, &user, &id).await?;
     let launch_over = state
         .board
@@ -413,11 +409,10 @@ const MAX_REASON_LENGTH: usize = 500;
 #[tracing::instrument(skip_all, fields(user_id = %user.id()))]
 pub async fn cancel_booking(
     state: web::Data<CustomerState>,
-    user: CurrentUser,
+    user: Authorized<only::Traveler>,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::Traveler])?;
     // The body is optional: no body means no reason.
     let input: CancelInput = if body.iter().all(u8::is_ascii_whitespace) {
         CancelInput::default()

@@ -16,7 +16,7 @@ use crate::actors::sync::OutboxRelay;
 use crate::actors::sync::outbox_relay::Nudge;
 use crate::auth::{self, TokenKeys};
 use crate::domain::user::{Email, Password, PersonName, UserRole};
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{Authorized, CurrentUser, only};
 use crate::http::error::ApiError;
 use crate::http::request_id::current_request_id;
 use crate::storage::amqp::events::{LogLevel, LogRecorded};
@@ -229,10 +229,9 @@ pub async fn register(
     security(("bearer" = [])))]
 pub async fn create_user(
     state: web::Data<SystemState>,
-    it: CurrentUser,
+    it: Authorized<only::It>,
     input: web::Json<NewAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    it.require(&[UserRole::It])?;
     let role = UserRole::parse(&input.role)?;
     if role == UserRole::Traveler {
         return Err(ApiError::Validation(
@@ -464,10 +463,9 @@ pub struct LogEntry {
     responses((status = 200, body = Listing<LogEntry>), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
 pub async fn logs(
     state: web::Data<SystemState>,
-    user: CurrentUser,
+    _it: Authorized<only::It>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::It])?;
     let limit = params.limit()?;
     let mut fields = doc! {};
     if let Some(level) = params.level.as_deref() {
@@ -543,10 +541,9 @@ impl From<NotificationDocument> for Notification {
     responses((status = 200, body = Listing<Notification>), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
 pub async fn notifications(
     state: web::Data<SystemState>,
-    user: CurrentUser,
+    _it: Authorized<only::It>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::It])?;
     let filter = ListFilter {
         fields: params.status_filter(&["pending", "sent", "failed"])?,
         limit: params.limit()?,
@@ -600,10 +597,9 @@ impl From<SyncJobDocument> for SyncJob {
     responses((status = 200, body = Listing<SyncJob>), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
 pub async fn sync_jobs(
     state: web::Data<SystemState>,
-    user: CurrentUser,
+    _it: Authorized<only::It>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require(&[UserRole::It])?;
     let filter = ListFilter {
         fields: params.status_filter(&["pending", "running", "completed", "failed"])?,
         limit: params.limit()?,

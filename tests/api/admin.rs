@@ -90,6 +90,24 @@ async fn bad_admin_requests_get_json_problems() {
         )
         .await;
     assert_problem(unknown_rocket, StatusCode::NOT_FOUND, "not_found").await;
+    // The role is judged before the body: a traveller gets 403 whatever it sent, and the
+    // agency gets 400 for the same malformed body.
+    let traveler = app.register_traveler().await;
+    for (token, status, code) in [
+        (&traveler.token, StatusCode::FORBIDDEN, "forbidden"),
+        (&agency.token, StatusCode::BAD_REQUEST, "bad_request"),
+    ] {
+        let malformed = app
+            .client
+            .post(launches_url.clone())
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_problem(malformed, status, code).await;
+    }
     let other = app.create_agency().await;
     let foreign_rocket = app
         .post_json(

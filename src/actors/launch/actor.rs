@@ -389,7 +389,9 @@ impl LaunchActor {
             }
             WriteOutcome::Unknown(error) => {
                 tracing::error!(actor = %self.name, error = %error, "booking write outcome unknown; rebuilding from the store");
-                self.dependencies.registry.record_failure(&self.name, &error);
+                self.dependencies
+                    .registry
+                    .record_failure(&self.name, &error);
                 for pending in batch.into_iter().chain(self.pending.drain(..)) {
                     reply_all(
                         pending.replies,
