@@ -584,16 +584,19 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
 
 #[actix_web::test]
 async fn events_a_dead_process_left_unpublished_are_published_by_the_outbox_poll() {
-    use astro_bookings::domain::booking::Passenger;
-    use astro_bookings::storage::mongo::customer::{
-        BookingDocument, BookingStatus, OutboxEntry, SeatDocument,
-    };
+    use astro_bookings::storage::mongo::customer::{BookingDocument, OutboxEntry, SeatDocument};
     let app = spawn_app().await;
     let (agency, public) = app.bookable_launch_with_agency(6).await;
     let launch_id = public["id"].as_str().unwrap().to_owned();
     let traveler = app.register_traveler().await;
     let store = app.customer_store().await;
-    let launch = store.launch(&launch_id).await.unwrap().unwrap();
+    let made = app.book(&traveler, &launch_id, 1, "through-the-api").await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made_id = made.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let template = store.booking(&made_id).await.unwrap().unwrap();
 
     // What a process killed after storing a batch, before publishing its events, leaves behind:
     // the seats, the batch's outbox entry and the bookings.
@@ -602,37 +605,16 @@ async fn events_a_dead_process_left_unpublished_are_published_by_the_outbox_poll
         .into_iter()
         .map(|seat| BookingDocument {
             id: uuid::Uuid::new_v4().to_string(),
-            launch_id: launch.id.clone(),
-            launch_slug: launch.slug.clone(),
-            mission_name: launch.mission_name.clone(),
-            launch_at: launch.launch_at,
-            agency_id: launch.agency_id.clone(),
-            agency_name: launch.agency_name.clone(),
-            agency_email: launch.agency_email.clone(),
-            traveler_id: traveler.user_id.clone(),
-            traveler_name: traveler.name.clone(),
-            traveler_email: traveler.email.clone(),
             idempotency_key: format!("left-behind-{seat}"),
-            seats: 1,
             seat_numbers: vec![seat],
-            price_per_seat_cents: launch.price_per_seat_cents,
-            total_cents: launch.price_per_seat_cents,
-            status: BookingStatus::Confirmed,
-            passengers: vec![Passenger {
-                name: format!("Left {seat}"),
-                email: "left@astro.test".into(),
-                phone: "+1 555 0100".into(),
-                age: 40,
-            }],
             created_at: now,
             event_id: uuid::Uuid::now_v7().to_string(),
-            request_id: None,
-            cancellation: None,
+            ..template.clone()
         })
         .collect();
     let seats: Vec<SeatDocument> = bookings
         .iter()
-        .map(|booking| SeatDocument::new(&launch.id, booking.seat_numbers[0], &booking.id, now))
+        .map(|booking| SeatDocument::new(&launch_id, booking.seat_numbers[0], &booking.id, now))
         .collect();
     store.claim_seats(&seats).await.unwrap();
     store
@@ -641,7 +623,8 @@ async fn events_a_dead_process_left_unpublished_are_published_by_the_outbox_poll
         .unwrap();
     store.insert_bookings(&bookings).await.unwrap();
 
-    let ids: Vec<String> = bookings.iter().map(|booking| booking.id.clone()).collect();
+    let mut ids: Vec<String> = bookings.iter().map(|booking| booking.id.clone()).collect();
+    ids.push(made_id);
     app.wait_until_bookings_synced(&agency, &launch_id, &ids)
         .await;
     app.stop().await;

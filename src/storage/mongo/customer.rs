@@ -140,6 +140,7 @@ impl BookingDocument {
             .collect()
     }
 
+    /// This booking, cancelled: status, record, and a new event id (its cancellation's).
     pub fn cancelled(&self, record: Cancellation) -> Self {
         Self {
             status: BookingStatus::Cancelled,
@@ -303,9 +304,9 @@ impl CustomerStore {
         .await
     }
 
-    #[tracing::instrument(skip_all, fields(launch_id = %launch.id))]
     /// Stores the launch unless the stored one is at a later revision (this snapshot arrived
     /// late, redelivered or republished). Returns whether it was stored.
+    #[tracing::instrument(skip_all, fields(launch_id = %launch.id))]
     pub async fn apply_launch(&self, launch: &LaunchDocument) -> Result<bool, StoreError> {
         let not_newer = doc! {
             "_id": &launch.id,
