@@ -15,12 +15,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpResponse, HttpServer, web};
+use astro_bookings::actors::launch::ledger::Replay;
 use astro_bookings::app::Application;
 use astro_bookings::auth::TokenKeys;
 use astro_bookings::config::{Role, Settings};
 use astro_bookings::domain::launch::{LaunchStatus, Reach};
 use astro_bookings::domain::user::UserRole;
-use astro_bookings::storage::mongo::customer::{CustomerStore, LaunchDocument};
+use astro_bookings::storage::mongo::customer::{BookingStatus, CustomerStore, LaunchDocument};
 use serde_json::json;
 use sqlx::{Connection, PgPool};
 
@@ -344,14 +345,23 @@ async fn main() {
             / (postgres.created_seats as f64 / postgres.elapsed.as_secs_f64())
     );
 
-    let stored_seats = store.seats_of(&launch_id).await.unwrap().len() as u64;
+    let ledger = Replay::of(store.ledger_of(&launch_id).await.unwrap());
+    let mut sold_seats: Vec<u32> = ledger
+        .bookings()
+        .filter(|booking| booking.status == BookingStatus::Confirmed)
+        .flat_map(|booking| booking.seat_numbers.clone())
+        .collect();
+    let stored_seats = sold_seats.len() as u64;
+    sold_seats.sort_unstable();
+    sold_seats.dedup();
+    assert_eq!(sold_seats.len() as u64, stored_seats, "a seat sold twice");
     let free_left: i32 = sqlx::query_scalar("SELECT free FROM bench_launches WHERE id = $1")
         .bind(&launch_id)
         .fetch_one(&pool)
         .await
         .unwrap();
     println!(
-        "oversell check: actor sold {} = {} seat documents (capacity {CAPACITY}); baseline sold {} with {free_left} left",
+        "oversell check: actor sold {} = {} distinct seats in the ledger (capacity {CAPACITY}); baseline sold {} with {free_left} left",
         actor.created_seats, stored_seats, postgres.created_seats
     );
     assert_eq!(

@@ -584,7 +584,7 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
 
 #[actix_web::test]
 async fn events_a_dead_process_left_unpublished_are_published_by_the_outbox_poll() {
-    use astro_bookings::storage::mongo::customer::{BookingDocument, OutboxEntry, SeatDocument};
+    use astro_bookings::storage::mongo::customer::{BookingDocument, LedgerEntry, OutboxEntry};
     let app = spawn_app().await;
     let (agency, public) = app.bookable_launch_with_agency(6).await;
     let launch_id = public["id"].as_str().unwrap().to_owned();
@@ -599,7 +599,7 @@ async fn events_a_dead_process_left_unpublished_are_published_by_the_outbox_poll
     let template = store.booking(&made_id).await.unwrap().unwrap();
 
     // What a process killed after storing a batch, before publishing its events, leaves behind:
-    // the seats, the batch's outbox entry and the bookings.
+    // the batch's ledger entry, its outbox entry and the readable copies.
     let now = chrono::Utc::now();
     let bookings: Vec<BookingDocument> = [5_u32, 6]
         .into_iter()
@@ -612,11 +612,11 @@ async fn events_a_dead_process_left_unpublished_are_published_by_the_outbox_poll
             ..template.clone()
         })
         .collect();
-    let seats: Vec<SeatDocument> = bookings
-        .iter()
-        .map(|booking| SeatDocument::new(&launch_id, booking.seat_numbers[0], &booking.id, now))
-        .collect();
-    store.claim_seats(&seats).await.unwrap();
+    let position = store.ledger_of(&launch_id).await.unwrap().len() as u64;
+    store
+        .append_ledger(&LedgerEntry::new(&launch_id, position, bookings.clone()))
+        .await
+        .unwrap();
     store
         .insert_outbox(&OutboxEntry::for_bookings(&bookings))
         .await

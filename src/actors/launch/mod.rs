@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod board;
 pub mod directory;
+pub mod ledger;
 pub mod messages;
 pub mod seat_listener;
 

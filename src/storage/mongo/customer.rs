@@ -1,7 +1,9 @@
-//! The customer DB: the launch read model, one document per sold seat (`_id` = launch:seat, so a
-//! second sale of a seat is refused by the store itself, whichever process attempts it), the
-//! bookings as travellers made them, the bookings' outbox (one small entry per event not yet
-//! published, written before the booking and deleted once published), traveller copies.
+//! The customer DB: the launch read model; each launch's seat ledger (`_id` = launch:sequence,
+//! one entry per durable write of bookings and cancellations, so a second writer at the same
+//! position is refused by the store itself, whichever process attempts it); the bookings as
+//! travellers made them, for reading; the bookings' outbox (one entry per write whose events are
+//! not yet published, written before the ledger entry and deleted once published); traveller
+//! copies.
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -17,7 +19,7 @@ use crate::storage::amqp::events::{
     UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, Origin};
-use crate::storage::mongo::{create_indexes, is_duplicate_key};
+use crate::storage::mongo::{create_indexes, insert_once, is_duplicate_key};
 
 pub type StoreError = mongodb::error::Error;
 
@@ -70,27 +72,43 @@ impl LaunchDocument {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeatDocument {
-    /// `<launch id>:<seat number>`: the uniqueness that makes overselling impossible.
+/// One durable write to a launch's seats: the new state of every booking it sold or cancelled.
+/// Entries are numbered from 0 without gaps; a writer appends at the position after the last
+/// entry it knows, so its write succeeds only if it knew every earlier one, and a launch's
+/// seats are whatever its entries say, replayed in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    /// `<launch id>:<sequence, zero-padded>`: the uniqueness that makes overselling impossible.
     #[serde(rename = "_id")]
     pub id: String,
     pub launch_id: String,
-    pub seat: u32,
-    pub booking_id: String,
-    pub claimed_at: DateTime<Utc>,
+    pub sequence: u64,
+    pub written_at: DateTime<Utc>,
+    #[serde(with = "super::json_text")]
+    pub bookings: Vec<BookingDocument>,
 }
 
-impl SeatDocument {
-    pub fn new(launch_id: &str, seat: u32, booking_id: &str, claimed_at: DateTime<Utc>) -> Self {
+impl LedgerEntry {
+    pub fn new(launch_id: &str, sequence: u64, bookings: Vec<BookingDocument>) -> Self {
         Self {
-            id: format!("{launch_id}:{seat}"),
+            id: Self::id_of(launch_id, sequence),
             launch_id: launch_id.to_owned(),
-            seat,
-            booking_id: booking_id.to_owned(),
-            claimed_at,
+            sequence,
+            written_at: Utc::now(),
+            bookings,
         }
     }
+
+    fn id_of(launch_id: &str, sequence: u64) -> String {
+        format!("{launch_id}:{sequence:012}")
+    }
+}
+
+/// Whether a ledger entry was appended, or its position was already taken by another writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Append {
+    Written,
+    PositionTaken,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -133,13 +151,6 @@ pub struct BookingDocument {
 }
 
 impl BookingDocument {
-    pub fn seat_ids(&self) -> Vec<String> {
-        self.seat_numbers
-            .iter()
-            .map(|seat| format!("{}:{seat}", self.launch_id))
-            .collect()
-    }
-
     /// This booking, cancelled: status, record, and a new event id (its cancellation's).
     pub fn cancelled(&self, record: Cancellation) -> Self {
         Self {
@@ -248,15 +259,26 @@ impl OutboxEntry {
     }
 }
 
-/// The latest seat change one process made on one launch (`_id` = launch:process). Other
-/// processes read these few documents to learn cheaply whether they must reload the launch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeatStamp {
+/// A booking as stored for reading: the fields filtered on, and the whole booking as one value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredBooking {
     #[serde(rename = "_id")]
-    pub id: String,
-    pub launch_id: String,
-    pub process_id: String,
-    pub change_id: String,
+    id: String,
+    launch_id: String,
+    traveler_id: String,
+    #[serde(with = "super::json_text")]
+    booking: BookingDocument,
+}
+
+impl From<&BookingDocument> for StoredBooking {
+    fn from(booking: &BookingDocument) -> Self {
+        Self {
+            id: booking.id.clone(),
+            launch_id: booking.launch_id.clone(),
+            traveler_id: booking.traveler_id.clone(),
+            booking: booking.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,19 +289,12 @@ pub struct TravelerDocument {
     pub email: String,
 }
 
-/// Outcome of claiming seats: the seats another writer already holds, if any.
-#[derive(Debug, Default)]
-pub struct SeatClaim {
-    pub already_taken: Vec<String>,
-}
-
 #[derive(Clone)]
 pub struct CustomerStore {
     launches: Collection<LaunchDocument>,
-    seats: Collection<SeatDocument>,
-    bookings: Collection<BookingDocument>,
+    ledger: Collection<LedgerEntry>,
+    bookings: Collection<StoredBooking>,
     outbox: Collection<OutboxEntry>,
-    stamps: Collection<SeatStamp>,
     travelers: Collection<TravelerDocument>,
 }
 
@@ -287,16 +302,15 @@ impl CustomerStore {
     pub fn new(database: &Database) -> Self {
         Self {
             launches: database.collection("launches"),
-            seats: database.collection("seats"),
+            ledger: database.collection("seat_ledger"),
             bookings: database.collection("bookings"),
             outbox: database.collection("booking_outbox"),
-            stamps: database.collection("seat_stamps"),
             travelers: database.collection("travelers"),
         }
     }
 
     pub async fn create_indexes(&self) -> Result<(), StoreError> {
-        create_indexes(&self.seats, [doc! {"launch_id": 1}]).await?;
+        create_indexes(&self.ledger, [doc! {"launch_id": 1}]).await?;
         create_indexes(
             &self.bookings,
             [doc! {"launch_id": 1}, doc! {"traveler_id": 1}],
@@ -335,13 +349,39 @@ impl CustomerStore {
         self.launches.find_one(doc! {"_id": launch_id}).await
     }
 
+    /// Every ledger entry of the launch, in order.
     #[tracing::instrument(skip_all, fields(launch_id))]
-    pub async fn seats_of(&self, launch_id: &str) -> Result<Vec<SeatDocument>, StoreError> {
-        self.seats
+    pub async fn ledger_of(&self, launch_id: &str) -> Result<Vec<LedgerEntry>, StoreError> {
+        let mut entries: Vec<LedgerEntry> = self
+            .ledger
             .find(doc! {"launch_id": launch_id})
             .await?
             .try_collect()
+            .await?;
+        entries.sort_by_key(|entry| entry.sequence);
+        Ok(entries)
+    }
+
+    /// The launch's ledger entry at this position, if written (looked up by `_id`, so cheap
+    /// enough to ask every few seconds whether another process wrote).
+    #[tracing::instrument(skip_all, fields(launch_id, sequence))]
+    pub async fn ledger_entry(
+        &self,
+        launch_id: &str,
+        sequence: u64,
+    ) -> Result<Option<LedgerEntry>, StoreError> {
+        self.ledger
+            .find_one(doc! {"_id": LedgerEntry::id_of(launch_id, sequence)})
             .await
+    }
+
+    /// Appends the entry at its position, unless another writer holds that position.
+    #[tracing::instrument(skip_all, fields(entry_id = %entry.id, bookings = entry.bookings.len()))]
+    pub async fn append_ledger(&self, entry: &LedgerEntry) -> Result<Append, StoreError> {
+        match insert_once(&self.ledger, entry).await? {
+            true => Ok(Append::Written),
+            false => Ok(Append::PositionTaken),
+        }
     }
 
     #[tracing::instrument(skip_all, fields(launch_id))]
@@ -349,11 +389,13 @@ impl CustomerStore {
         &self,
         launch_id: &str,
     ) -> Result<Vec<BookingDocument>, StoreError> {
-        self.bookings
+        let stored: Vec<StoredBooking> = self
+            .bookings
             .find(doc! {"launch_id": launch_id})
             .await?
             .try_collect()
-            .await
+            .await?;
+        Ok(stored.into_iter().map(|stored| stored.booking).collect())
     }
 
     #[tracing::instrument(skip_all, fields(traveler_id))]
@@ -361,63 +403,31 @@ impl CustomerStore {
         &self,
         traveler_id: &str,
     ) -> Result<Vec<BookingDocument>, StoreError> {
-        let mut bookings: Vec<BookingDocument> = self
+        let stored: Vec<StoredBooking> = self
             .bookings
             .find(doc! {"traveler_id": traveler_id})
             .await?
             .try_collect()
             .await?;
+        let mut bookings: Vec<BookingDocument> =
+            stored.into_iter().map(|stored| stored.booking).collect();
         bookings.sort_by_key(|booking| std::cmp::Reverse(booking.created_at));
         Ok(bookings)
     }
 
     #[tracing::instrument(skip_all, fields(booking_id))]
     pub async fn booking(&self, booking_id: &str) -> Result<Option<BookingDocument>, StoreError> {
-        self.bookings.find_one(doc! {"_id": booking_id}).await
+        let stored = self.bookings.find_one(doc! {"_id": booking_id}).await?;
+        Ok(stored.map(|stored| stored.booking))
     }
 
-    /// Inserts one document per seat. Seats another writer holds are reported, not overwritten;
-    /// the others are claimed.
-    #[tracing::instrument(skip_all, fields(seats = seats.len()))]
-    pub async fn claim_seats(&self, seats: &[SeatDocument]) -> Result<SeatClaim, StoreError> {
-        if seats.is_empty() {
-            return Ok(SeatClaim::default());
-        }
-        let unordered = InsertManyOptions::builder().ordered(false).build();
-        match self.seats.insert_many(seats).with_options(unordered).await {
-            Ok(_) => Ok(SeatClaim::default()),
-            Err(error) if is_duplicate_key(&error) => {
-                let already_taken = duplicate_indexes(&error)
-                    .into_iter()
-                    .filter_map(|index| seats.get(index).map(|seat| seat.id.clone()))
-                    .collect();
-                Ok(SeatClaim { already_taken })
-            }
-            Err(error) => Err(error),
-        }
-    }
-
-    /// Deletes seat documents of a booking (its write failed, or it was cancelled with a refund).
-    #[tracing::instrument(skip_all, fields(booking_id))]
-    pub async fn release_seats(
-        &self,
-        seat_ids: &[String],
-        booking_id: &str,
-    ) -> Result<(), StoreError> {
-        if seat_ids.is_empty() {
-            return Ok(());
-        }
-        self.seats
-            .delete_many(doc! {"_id": {"$in": seat_ids}, "booking_id": booking_id})
-            .await?;
-        Ok(())
-    }
-
-    /// Stores a booking's new state (a cancellation) in place of the old one.
+    /// Stores a booking's new state (a cancellation, or one the ledger has and this copy
+    /// lacks) in place of the old one.
     #[tracing::instrument(skip_all, fields(booking_id = %booking.id))]
-    pub async fn replace_booking(&self, booking: &BookingDocument) -> Result<(), StoreError> {
+    pub async fn put_booking(&self, booking: &BookingDocument) -> Result<(), StoreError> {
         self.bookings
-            .replace_one(doc! {"_id": &booking.id}, booking)
+            .replace_one(doc! {"_id": &booking.id}, StoredBooking::from(booking))
+            .upsert(true)
             .await?;
         Ok(())
     }
@@ -431,7 +441,7 @@ impl CustomerStore {
         let unordered = InsertManyOptions::builder().ordered(false).build();
         match self
             .bookings
-            .insert_many(bookings)
+            .insert_many(bookings.iter().map(StoredBooking::from))
             .with_options(unordered)
             .await
         {
@@ -466,26 +476,6 @@ impl CustomerStore {
     pub async fn insert_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
         self.outbox.insert_one(entry).await?;
         Ok(())
-    }
-
-    /// Records that this process just changed the launch's seats.
-    #[tracing::instrument(skip_all, fields(launch_id = %stamp.launch_id))]
-    pub async fn stamp_seats(&self, stamp: &SeatStamp) -> Result<(), StoreError> {
-        self.stamps
-            .replace_one(doc! {"_id": &stamp.id}, stamp)
-            .upsert(true)
-            .await?;
-        Ok(())
-    }
-
-    /// Every process's latest seat change on the launch.
-    #[tracing::instrument(skip_all, fields(launch_id))]
-    pub async fn seat_stamps(&self, launch_id: &str) -> Result<Vec<SeatStamp>, StoreError> {
-        self.stamps
-            .find(doc! {"launch_id": launch_id})
-            .await?
-            .try_collect()
-            .await
     }
 
     /// Pending outbox entries, oldest first (the collection holds only what is unpublished).
@@ -555,46 +545,5 @@ impl CustomerStore {
     #[tracing::instrument(skip_all, fields(user_id))]
     pub async fn traveler(&self, user_id: &str) -> Result<Option<TravelerDocument>, StoreError> {
         self.travelers.find_one(doc! {"_id": user_id}).await
-    }
-}
-
-/// Positions, in an unordered insert, of the documents refused for a duplicate key.
-fn duplicate_indexes(error: &mongodb::error::Error) -> Vec<usize> {
-    use mongodb::error::{ErrorKind, WriteFailure};
-    match error.kind.as_ref() {
-        ErrorKind::InsertMany(failure) => failure
-            .write_errors
-            .iter()
-            .flatten()
-            .filter(|write_error| write_error.code == 11000)
-            .map(|write_error| write_error.index)
-            .collect(),
-        ErrorKind::Write(WriteFailure::WriteError(write_error)) if write_error.code == 11000 => {
-            vec![0]
-        }
-        _ => Vec::new(),
-    }
-}
-
-impl CustomerStore {
-    /// Deletes seat documents that no booking owns (their writer died before the booking insert).
-    #[tracing::instrument(skip_all, fields(seats = seat_ids.len()))]
-    pub async fn release_orphan_seats(&self, seat_ids: &[String]) -> Result<(), StoreError> {
-        for seat_id in seat_ids {
-            let Some(seat) = self.seats.find_one(doc! {"_id": seat_id}).await? else {
-                continue;
-            };
-            if self
-                .bookings
-                .find_one(doc! {"_id": &seat.booking_id})
-                .await?
-                .is_none()
-            {
-                self.seats
-                    .delete_one(doc! {"_id": seat_id, "booking_id": &seat.booking_id})
-                    .await?;
-            }
-        }
-        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! reliance on a filtered update being atomic; uniqueness comes from `_id`.
 
 pub mod customer;
+pub mod json_text;
 pub mod system;
 
 use std::time::Duration;
@@ -82,6 +83,15 @@ pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
         ErrorKind::Command(command_error) => command_error.code == 11000,
         _ => false,
     }
+}
+
+/// True when the operation never reached a server (none could be selected), so it cannot
+/// have taken effect.
+pub fn never_sent(error: &mongodb::error::Error) -> bool {
+    matches!(
+        error.kind.as_ref(),
+        mongodb::error::ErrorKind::ServerSelection { .. }
+    )
 }
 
 pub struct MongoReadiness {
