@@ -26,7 +26,10 @@ use serde_json::json;
 use sqlx::{Connection, PgPool};
 
 const CAPACITY: u32 = 8_000;
-const CONCURRENCY: usize = 64;
+/// Concurrent clients of each round: a busy launch, and a launch opening to a crowd.
+const CONCURRENCY_LEVELS: [usize; 2] = [64, 512];
+/// Clients of the listing measurement.
+const LISTING_CONCURRENCY: usize = 64;
 const LISTING_SECONDS: u64 = 3;
 
 struct Outcome {
@@ -113,11 +116,11 @@ impl CpuUse {
     }
 }
 
-/// `requests` POSTs from CONCURRENCY workers; each request books one seat.
-async fn drive(requests: Vec<reqwest::RequestBuilder>) -> Outcome {
+/// `requests` POSTs from `concurrency` workers; each request books one seat.
+async fn drive(requests: Vec<reqwest::RequestBuilder>, concurrency: usize) -> Outcome {
     let queue = Arc::new(std::sync::Mutex::new(requests));
     let started = Instant::now();
-    let workers: Vec<_> = (0..CONCURRENCY)
+    let workers: Vec<_> = (0..concurrency)
         .map(|_| {
             let queue = Arc::clone(&queue);
             tokio::spawn(async move {
@@ -162,7 +165,7 @@ async fn drive(requests: Vec<reqwest::RequestBuilder>) -> Outcome {
 async fn requests_per_second(client: &reqwest::Client, url: &str) -> f64 {
     let done = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(LISTING_SECONDS);
-    let workers: Vec<_> = (0..CONCURRENCY)
+    let workers: Vec<_> = (0..LISTING_CONCURRENCY)
         .map(|_| {
             let (client, url, done) = (client.clone(), url.to_owned(), Arc::clone(&done));
             tokio::spawn(async move {
@@ -192,6 +195,44 @@ async fn baseline_book(pool: web::Data<PgPool>, path: web::Path<String>) -> Http
     } else {
         HttpResponse::Conflict().finish()
     }
+}
+
+/// Every 201 of the actor path is a distinct seat in the ledger, and neither path sold more
+/// than the capacity.
+async fn check_no_oversell(
+    store: &CustomerStore,
+    pool: &PgPool,
+    launch_id: &str,
+    actor: &Outcome,
+    postgres: &Outcome,
+) {
+    let ledger = Replay::of(store.ledger_of(launch_id).await.unwrap());
+    let mut sold_seats: Vec<u32> = ledger
+        .bookings()
+        .filter(|booking| booking.status == BookingStatus::Confirmed)
+        .flat_map(|booking| booking.seat_numbers.clone())
+        .collect();
+    let stored_seats = sold_seats.len() as u64;
+    sold_seats.sort_unstable();
+    sold_seats.dedup();
+    assert_eq!(sold_seats.len() as u64, stored_seats, "a seat sold twice");
+    let free_left: i32 = sqlx::query_scalar("SELECT free FROM bench_launches WHERE id = $1")
+        .bind(launch_id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    println!(
+        "oversell check: actor sold {} = {} distinct seats in the ledger (capacity {CAPACITY}); baseline sold {} with {free_left} left",
+        actor.created_seats, stored_seats, postgres.created_seats
+    );
+    assert_eq!(
+        actor.created_seats, stored_seats,
+        "every 201 is a stored seat"
+    );
+    assert!(
+        stored_seats <= u64::from(CAPACITY) && postgres.created_seats <= u64::from(CAPACITY),
+        "oversold"
+    );
 }
 
 #[actix_web::main]
@@ -231,36 +272,41 @@ async fn main() {
     .await
     .unwrap();
     let store = CustomerStore::new(&database_handle);
-    let launch_id = uuid::Uuid::new_v4().to_string();
-    store
-        .apply_launch(&LaunchDocument {
-            id: launch_id.clone(),
-            slug: format!("bench-{unique}"),
-            agency_id: uuid::Uuid::new_v4().to_string(),
-            agency_name: "Bench Agency".into(),
-            agency_email: "bench@astro.test".into(),
-            rocket_name: "Bench".into(),
-            mission_name: "Hot Launch".into(),
-            spaceport: "Bench Port".into(),
-            destination: Reach::Moon,
-            launch_at: chrono::Utc::now() + chrono::Duration::days(800),
-            price_per_seat_cents: 100_000,
-            minimum_passengers: 1,
-            capacity: CAPACITY,
-            status: LaunchStatus::Scheduled,
-            status_reason: None,
-            revision: 0,
-            updated_at: chrono::Utc::now(),
-        })
-        .await
-        .unwrap();
+    let launch_ids: Vec<String> = CONCURRENCY_LEVELS
+        .iter()
+        .map(|_| uuid::Uuid::new_v4().to_string())
+        .collect();
+    for (round, launch_id) in launch_ids.iter().enumerate() {
+        store
+            .apply_launch(&LaunchDocument {
+                id: launch_id.clone(),
+                slug: format!("bench-{unique}-{round}"),
+                agency_id: uuid::Uuid::new_v4().to_string(),
+                agency_name: "Bench Agency".into(),
+                agency_email: "bench@astro.test".into(),
+                rocket_name: "Bench".into(),
+                mission_name: "Hot Launch".into(),
+                spaceport: "Bench Port".into(),
+                destination: Reach::Moon,
+                launch_at: chrono::Utc::now() + chrono::Duration::days(800),
+                price_per_seat_cents: 100_000,
+                minimum_passengers: 1,
+                capacity: CAPACITY,
+                status: LaunchStatus::Scheduled,
+                status_reason: None,
+                revision: 0,
+                updated_at: chrono::Utc::now(),
+            })
+            .await
+            .unwrap();
+    }
     let application = Application::start(settings.clone()).await.unwrap();
     let customer = format!(
         "http://127.0.0.1:{}",
         application.port(Role::Customer).unwrap()
     );
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(CONCURRENCY)
+        .pool_max_idle_per_host(CONCURRENCY_LEVELS[CONCURRENCY_LEVELS.len() - 1])
         .build()
         .unwrap();
     while client
@@ -277,12 +323,14 @@ async fn main() {
     // Baseline server: same machine, same client, one conditional UPDATE per booking.
     let pool = PgPool::connect(&database_url).await.unwrap();
     sqlx::query("CREATE TABLE bench_launches (id text PRIMARY KEY, free integer NOT NULL CHECK (free >= 0))").execute(&pool).await.unwrap();
-    sqlx::query("INSERT INTO bench_launches VALUES ($1, $2)")
-        .bind(&launch_id)
-        .bind(CAPACITY as i32)
-        .execute(&pool)
-        .await
-        .unwrap();
+    for launch_id in &launch_ids {
+        sqlx::query("INSERT INTO bench_launches VALUES ($1, $2)")
+            .bind(launch_id)
+            .bind(CAPACITY as i32)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
     let baseline_pool = web::Data::new(pool.clone());
     let baseline = HttpServer::new(move || {
         App::new()
@@ -299,79 +347,54 @@ async fn main() {
 
     let keys = TokenKeys::new(&settings.token_secret, Duration::from_secs(3600));
     let attempts = CAPACITY as usize + CAPACITY as usize / 4;
-    println!(
-        "one hot launch, {CAPACITY} seats, {attempts} one-seat bookings from {CONCURRENCY} concurrent clients"
-    );
-    let actor_requests: Vec<_> = (0..attempts)
-        .map(|index| {
-            let traveler = uuid::Uuid::new_v4().to_string();
-            let token = keys.issue(&traveler, UserRole::Traveler, "Bench", "bench@astro.test").unwrap();
-            client
-                .post(format!("{customer}/api/customer/bookings"))
-                .bearer_auth(token)
-                .header("Idempotency-Key", format!("bench-{index}"))
-                .json(&json!({"launch_id": launch_id, "passengers": [{"name": "B", "email": "b@astro.test", "phone": "+1 555 0100", "age": 30}]}))
-        })
-        .collect();
-    let baseline_requests: Vec<_> = (0..attempts)
-        .map(|_| client.post(format!("http://127.0.0.1:{baseline_port}/book/{launch_id}")))
-        .collect();
+    for (concurrency, launch_id) in CONCURRENCY_LEVELS.into_iter().zip(&launch_ids) {
+        println!(
+            "one hot launch, {CAPACITY} seats, {attempts} one-seat bookings from {concurrency} concurrent clients"
+        );
+        let actor_requests: Vec<_> = (0..attempts)
+            .map(|index| {
+                let traveler = uuid::Uuid::new_v4().to_string();
+                let token = keys.issue(&traveler, UserRole::Traveler, "Bench", "bench@astro.test").unwrap();
+                client
+                    .post(format!("{customer}/api/customer/bookings"))
+                    .bearer_auth(token)
+                    .header("Idempotency-Key", format!("bench-{index}"))
+                    .json(&json!({"launch_id": launch_id, "passengers": [{"name": "B", "email": "b@astro.test", "phone": "+1 555 0100", "age": 30}]}))
+            })
+            .collect();
+        let baseline_requests: Vec<_> = (0..attempts)
+            .map(|_| client.post(format!("http://127.0.0.1:{baseline_port}/book/{launch_id}")))
+            .collect();
 
-    let before_actor = CpuUse::now();
-    let actor = drive(actor_requests).await;
-    let after_actor = CpuUse::now();
-    // The actor path's events are published after its answers; let that finish (and count it)
-    // before the baseline runs, so the two runs do not share the cores.
-    let drain_started = Instant::now();
-    while !store.outbox_entries(1).await.unwrap().is_empty() {
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        let before_actor = CpuUse::now();
+        let actor = drive(actor_requests, concurrency).await;
+        let after_actor = CpuUse::now();
+        // The actor path's events are published after its answers; let that finish (and count
+        // it) before the baseline runs, so the two runs do not share the cores.
+        let drain_started = Instant::now();
+        while !store.outbox_entries(1).await.unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let drained = drain_started.elapsed();
+        let after_drain = CpuUse::now();
+        let postgres = drive(baseline_requests, concurrency).await;
+        let after_baseline = CpuUse::now();
+        actor.print("launch actor (HTTP)");
+        after_actor.print_since(&before_actor, actor.elapsed);
+        println!(
+            "    events all published {:.2} s after the last answer:",
+            drained.as_secs_f64()
+        );
+        after_drain.print_since(&after_actor, drained);
+        postgres.print("baseline UPDATE (HTTP)");
+        after_baseline.print_since(&after_drain, postgres.elapsed);
+        println!(
+            "actor / baseline throughput: {:.2}x",
+            (actor.created_seats as f64 / actor.elapsed.as_secs_f64())
+                / (postgres.created_seats as f64 / postgres.elapsed.as_secs_f64())
+        );
+        check_no_oversell(&store, &pool, launch_id, &actor, &postgres).await;
     }
-    let drained = drain_started.elapsed();
-    let after_drain = CpuUse::now();
-    let postgres = drive(baseline_requests).await;
-    let after_baseline = CpuUse::now();
-    actor.print("launch actor (HTTP)");
-    after_actor.print_since(&before_actor, actor.elapsed);
-    println!(
-        "    events all published {:.2} s after the last answer:",
-        drained.as_secs_f64()
-    );
-    after_drain.print_since(&after_actor, drained);
-    postgres.print("baseline UPDATE (HTTP)");
-    after_baseline.print_since(&after_drain, postgres.elapsed);
-    println!(
-        "actor / baseline throughput: {:.2}x",
-        (actor.created_seats as f64 / actor.elapsed.as_secs_f64())
-            / (postgres.created_seats as f64 / postgres.elapsed.as_secs_f64())
-    );
-
-    let ledger = Replay::of(store.ledger_of(&launch_id).await.unwrap());
-    let mut sold_seats: Vec<u32> = ledger
-        .bookings()
-        .filter(|booking| booking.status == BookingStatus::Confirmed)
-        .flat_map(|booking| booking.seat_numbers.clone())
-        .collect();
-    let stored_seats = sold_seats.len() as u64;
-    sold_seats.sort_unstable();
-    sold_seats.dedup();
-    assert_eq!(sold_seats.len() as u64, stored_seats, "a seat sold twice");
-    let free_left: i32 = sqlx::query_scalar("SELECT free FROM bench_launches WHERE id = $1")
-        .bind(&launch_id)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    println!(
-        "oversell check: actor sold {} = {} distinct seats in the ledger (capacity {CAPACITY}); baseline sold {} with {free_left} left",
-        actor.created_seats, stored_seats, postgres.created_seats
-    );
-    assert_eq!(
-        actor.created_seats, stored_seats,
-        "every 201 is a stored seat"
-    );
-    assert!(
-        stored_seats <= u64::from(CAPACITY) && postgres.created_seats <= u64::from(CAPACITY),
-        "oversold"
-    );
 
     let listing = requests_per_second(&client, &format!("{customer}/api/customer/launches")).await;
     let static_json =

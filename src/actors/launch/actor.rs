@@ -29,7 +29,8 @@ use crate::domain::launch::LaunchStatus;
 use crate::storage::amqp::events::{LAUNCH_SEATS_CHANGED, LaunchSeatsChanged};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::mongo::customer::{
-    Append, BookingDocument, BookingStatus, CustomerStore, LaunchDocument, LedgerEntry, OutboxEntry,
+    Append, BookingDocument, BookingStatus, CustomerStore, LaunchDocument, LedgerEntry, LedgerHead,
+    OutboxEntry,
 };
 use crate::storage::mongo::never_sent;
 
@@ -38,14 +39,13 @@ const MAX_BATCH: usize = 256;
 /// A booking whose write lost its ledger position to another process is decided again this
 /// many times at most.
 const MAX_ATTEMPTS: u32 = 3;
-/// Entries other processes appended are looked for at least this often, even if their
-/// broadcast is lost: one read by `_id` of the next position.
+/// Other processes' ledger heads are read this often, so that entries they appended are found
+/// even if their broadcast is lost. The heads are a few small documents; the entries are read
+/// only when a head is ahead (FerretDB scans a collection even to find one `_id`).
 const CATCH_UP_INTERVAL: Duration = Duration::from_secs(2);
 /// Seat changes are broadcast to other processes at most this often: the batches of a hot
 /// launch in between are folded into the next broadcast.
 const ANNOUNCE_INTERVAL: Duration = Duration::from_millis(200);
-/// Entries read from the store in one catch-up at most (a later one reads on).
-const CATCH_UP_BATCH: usize = 64;
 
 type Reply = oneshot::Sender<Result<BookingReceipt, BookingFailure>>;
 type CancelReply = oneshot::Sender<Result<CancelReceipt, CancelFailure>>;
@@ -103,8 +103,9 @@ pub struct LaunchActor {
 struct StoredLaunch {
     launch: LaunchDocument,
     ledger: Replay,
-    /// Bookings whose readable copy the load had to write (their writer stopped before it).
-    repaired: Vec<BookingDocument>,
+    /// Bookings whose readable copy the load had to write (their writer stopped before it),
+    /// with the id of the outbox entry written for their events.
+    repaired: Option<(String, Vec<BookingDocument>)>,
 }
 
 /// Reads the launch and its ledger, and brings the bookings' readable copies up to the ledger:
@@ -125,42 +126,27 @@ async fn load(store: &CustomerStore, launch_id: &str) -> Result<StoredLaunch, St
         .bookings_of_launch(launch_id)
         .await
         .map_err(|error| error.to_string())?;
-    let repaired = ledger.stale_copies(&copies);
-    if !repaired.is_empty() {
+    let stale = ledger.stale_copies(&copies);
+    let mut repaired = None;
+    if !stale.is_empty() {
+        let outbox = OutboxEntry::for_bookings(&stale);
         store
-            .insert_outbox(&OutboxEntry::for_bookings(&repaired))
+            .insert_outbox(&outbox)
             .await
             .map_err(|error| error.to_string())?;
-        for booking in &repaired {
+        for booking in &stale {
             store
                 .put_booking(booking)
                 .await
                 .map_err(|error| error.to_string())?;
         }
+        repaired = Some((outbox.id, stale));
     }
     Ok(StoredLaunch {
         launch,
         ledger,
         repaired,
     })
-}
-
-/// Entries other processes appended from this position on, in order.
-async fn entries_from(
-    store: &CustomerStore,
-    launch_id: &str,
-    mut sequence: u64,
-) -> Result<Vec<LedgerEntry>, String> {
-    let mut entries = Vec::new();
-    while entries.len() < CATCH_UP_BATCH {
-        match store.ledger_entry(launch_id, sequence).await {
-            Ok(Some(entry)) => entries.push(entry),
-            Ok(None) => break,
-            Err(error) => return Err(error.to_string()),
-        }
-        sequence += 1;
-    }
-    Ok(entries)
 }
 
 /// Same traveller + same idempotency key = same booking id, across retries, restarts and processes.
@@ -174,8 +160,8 @@ pub fn booking_id_for(traveler_id: &str, idempotency_key: &str) -> String {
 
 /// What a batch write achieved.
 enum WriteOutcome {
-    /// The entry and the copies are stored.
-    Stored,
+    /// The entry and the copies are stored; the outbox entry of their events has this id.
+    Stored { outbox_key: String },
     /// Another process holds the entry's position: nothing of the batch is stored.
     PositionTaken,
     /// Nothing of the batch is stored.
@@ -212,7 +198,9 @@ async fn write_batch(
             return WriteOutcome::Unknown(error.to_string());
         }
     }
-    WriteOutcome::Stored
+    WriteOutcome::Stored {
+        outbox_key: outbox.id,
+    }
 }
 
 fn reply_all(replies: Vec<Reply>, outcome: Result<BookingReceipt, BookingFailure>) {
@@ -277,11 +265,14 @@ impl LaunchActor {
         }
     }
 
-    fn hand_to_relay(&self, stored: &[BookingDocument]) {
+    /// Hands the events of stored changes, with the outbox entry that stands for them, to the
+    /// relay, which publishes them without reading the outbox.
+    fn hand_to_relay(&self, outbox_key: String, stored: &[BookingDocument]) {
         if let Some(relay) = self.dependencies.booking_relay.get() {
-            relay.do_send(Publish(
-                stored.iter().map(BookingDocument::outbox_event).collect(),
-            ));
+            relay.do_send(Publish {
+                outbox_key,
+                events: stored.iter().map(BookingDocument::outbox_event).collect(),
+            });
         }
     }
 
@@ -341,7 +332,11 @@ impl LaunchActor {
                 Change::Cancel(pending) => cancelled.push(pending.document.clone()),
             }
         }
-        let documents = new_bookings.iter().chain(&cancelled).cloned().collect();
+        let documents = self
+            .writing
+            .iter()
+            .map(|change| change.document().clone())
+            .collect();
         let entry = LedgerEntry::new(&self.launch_id, self.ledger.next_sequence(), documents);
         let store = self.dependencies.store.clone();
         ctx.spawn(
@@ -357,16 +352,13 @@ impl LaunchActor {
     fn finish_write(&mut self, entry: LedgerEntry, outcome: WriteOutcome, ctx: &mut Context<Self>) {
         let batch = std::mem::take(&mut self.writing);
         match outcome {
-            WriteOutcome::Stored => {
+            WriteOutcome::Stored { outbox_key } => {
+                self.hand_to_relay(outbox_key, &entry.bookings);
                 self.ledger.apply(entry);
-                let stored: Vec<BookingDocument> = batch
-                    .iter()
-                    .map(|change| change.document().clone())
-                    .collect();
                 for change in batch {
                     self.settle(change);
                 }
-                self.announce_change(&stored, ctx);
+                self.announce_change(ctx);
             }
             WriteOutcome::PositionTaken => {
                 // Decided against a ledger that another process has moved on: read its entries
@@ -477,24 +469,19 @@ impl LaunchActor {
         let launch_id = self.launch_id.clone();
         let from = self.ledger.next_sequence();
         ctx.spawn(
-            async move { entries_from(&store, &launch_id, from).await }
+            async move { store.ledger_from(&launch_id, from).await }
                 .into_actor(self)
                 .map(|read, actor, ctx| {
                     actor.catching_up = false;
                     match read {
                         Ok(entries) if entries.is_empty() => {}
                         Ok(entries) => {
-                            let more = entries.len() == CATCH_UP_BATCH;
                             for entry in entries {
                                 actor.ledger.apply(entry);
                             }
                             actor.decide_again();
                             actor.publish_to_board();
                             actor.cancel_all_if_aborted(ctx);
-                            if more {
-                                actor.catch_up(ctx);
-                                return;
-                            }
                         }
                         Err(error) => {
                             tracing::warn!(actor = %actor.name, error = %error, "could not read the ledger")
@@ -554,10 +541,28 @@ impl LaunchActor {
         }
     }
 
-    /// Hands the stored changes' events to the outbox relay and tells other processes that
-    /// seats were sold or given back: at once after a quiet spell, else when the interval ends.
-    fn announce_change(&mut self, stored: &[BookingDocument], ctx: &mut Context<Self>) {
-        self.hand_to_relay(stored);
+    /// Catches up if another process's head is past this actor's ledger.
+    fn catch_up_if_behind(&mut self, ctx: &mut Context<Self>) {
+        let store = self.dependencies.store.clone();
+        let launch_id = self.launch_id.clone();
+        ctx.spawn(async move { store.heads_of(&launch_id).await }.into_actor(self).map(
+            |heads, actor, ctx| match heads {
+                Ok(heads) => {
+                    let next = actor.ledger.next_sequence();
+                    if heads.iter().any(|head| head.next_sequence > next) {
+                        actor.catch_up(ctx);
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(actor = %actor.name, error = %error, "could not read ledger heads")
+                }
+            },
+        ));
+    }
+
+    /// Tells other processes that seats were sold or given back: at once after a quiet spell,
+    /// else when the interval ends.
+    fn announce_change(&mut self, ctx: &mut Context<Self>) {
         if self.announcement_due {
             return;
         }
@@ -586,11 +591,20 @@ impl LaunchActor {
             action: "seats".to_owned(),
         };
         let event = EventEnvelope::new(LAUNCH_SEATS_CHANGED, origin, None, data);
+        let head = LedgerHead::new(
+            &self.launch_id,
+            &self.dependencies.process_id,
+            self.ledger.next_sequence(),
+        );
         let bus = self.dependencies.bus.clone();
+        let store = self.dependencies.store.clone();
         ctx.spawn(
             async move {
                 if let Err(error) = bus.publish(&event).await {
                     tracing::warn!(error = %error, "could not broadcast a seat change");
+                }
+                if let Err(error) = store.put_head(&head).await {
+                    tracing::warn!(error = %error, "could not record the ledger head");
                 }
             }
             .into_actor(self),
@@ -651,7 +665,9 @@ impl Actor for LaunchActor {
         ctx.run_interval(HEARTBEAT_INTERVAL, |actor, _| {
             actor.dependencies.registry.heartbeat(&actor.name)
         });
-        ctx.run_interval(CATCH_UP_INTERVAL, |actor, ctx| actor.catch_up(ctx));
+        ctx.run_interval(CATCH_UP_INTERVAL, |actor, ctx| {
+            actor.catch_up_if_behind(ctx)
+        });
         let store = self.dependencies.store.clone();
         let launch_id = self.launch_id.clone();
         // `wait` holds every message until the state is rebuilt from the store.
@@ -661,7 +677,9 @@ impl Actor for LaunchActor {
                     actor.inventory = stored.ledger.inventory(stored.launch.capacity);
                     actor.ledger = stored.ledger;
                     actor.launch = Some(stored.launch);
-                    actor.hand_to_relay(&stored.repaired);
+                    if let Some((outbox_key, repaired)) = stored.repaired {
+                        actor.hand_to_relay(outbox_key, &repaired);
+                    }
                     actor.publish_to_board();
                     actor.cancel_all_if_aborted(ctx);
                     actor.dependencies.registry.set_state(&actor.name, ActorState::Running);

@@ -1,7 +1,7 @@
 //! The customer role's side of sync: launches and travellers arrive from other roles; its own
 //! bookings leave through the bookings' outbox markers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::actors::launch::LaunchDirectory;
 use crate::actors::sync::{EventHandler, HandlerError, Outbox};
@@ -10,7 +10,9 @@ use crate::storage::amqp::events::{
     LAUNCH_CHANGED, LAUNCH_SCHEDULED, LaunchSnapshot, USER_REGISTERED, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
-use crate::storage::mongo::customer::{CustomerStore, LaunchDocument, OutboxEntry};
+use crate::storage::mongo::customer::{
+    BookingDocument, CustomerStore, LaunchDocument, OutboxEntry,
+};
 
 pub static CUSTOMER_SYNC_QUEUE: QueueSpec = QueueSpec {
     name: "customer.sync",
@@ -80,17 +82,41 @@ pub struct BookingOutbox {
 /// An entry whose booking is not stored this long after it was written belongs to a write that
 /// failed or died: it is dropped.
 const UNSTORED_BOOKING_GRACE: chrono::Duration = chrono::Duration::seconds(60);
+/// A younger entry is left to its writer, which hands its events to the relay as soon as it has
+/// stored them: the poll is for writers that died or whose publish failed, and reading an entry
+/// still in flight only publishes its events twice, at the cost of looking up its bookings.
+const HANDED_GRACE: chrono::Duration = chrono::Duration::seconds(5);
 
 #[async_trait::async_trait]
 impl Outbox for BookingOutbox {
     async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>> {
         let mut events = Vec::new();
         let mut finished = Vec::new();
-        let grace_ends = chrono::Utc::now() - UNSTORED_BOOKING_GRACE;
-        for entry in self.store.outbox_entries(limit).await? {
+        let now = chrono::Utc::now();
+        let grace_ends = now - UNSTORED_BOOKING_GRACE;
+        let entries: Vec<OutboxEntry> = self
+            .store
+            .outbox_entries(limit)
+            .await?
+            .into_iter()
+            .filter(|entry| entry.written_at < now - HANDED_GRACE)
+            .collect();
+        let booking_ids: Vec<String> = entries
+            .iter()
+            .flat_map(|entry| entry.booking_ids.iter().cloned())
+            .collect();
+        // One read for all of them: FerretDB scans the collection for each query.
+        let stored: HashMap<String, BookingDocument> = self
+            .store
+            .bookings_with_ids(&booking_ids)
+            .await?
+            .into_iter()
+            .map(|booking| (booking.id.clone(), booking))
+            .collect();
+        for entry in entries {
             let mut waiting = Vec::new();
             for (event_id, booking_id) in entry.events() {
-                match self.store.booking(booking_id).await? {
+                match stored.get(booking_id) {
                     Some(booking) if booking.event_id == event_id => {
                         events.push(booking.outbox_event());
                         waiting.push((event_id.to_owned(), booking_id.to_owned()));
@@ -142,6 +168,12 @@ impl Outbox for BookingOutbox {
             .map(|entry| entry.id)
             .collect();
         self.store.delete_outbox(&done).await?;
+        Ok(())
+    }
+
+    /// The keys are the entries' ids; each entry's events are all confirmed.
+    async fn mark_handed(&self, keys: &[String]) -> anyhow::Result<()> {
+        self.store.delete_outbox(keys).await?;
         Ok(())
     }
 }

@@ -22,6 +22,12 @@ pub trait Outbox: Send + Sync + 'static {
     async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>>;
     /// Called once the broker confirmed every one of these events.
     async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()>;
+    /// Called once the broker confirmed every event handed over (see `Publish`) under these
+    /// outbox keys: the writer named its records, so none has to be looked up. Only an outbox
+    /// whose writer hands its events over takes this.
+    async fn mark_handed(&self, keys: &[String]) -> anyhow::Result<()> {
+        anyhow::bail!("this outbox takes no handed events ({} keys)", keys.len())
+    }
 }
 
 pub struct OutboxRelay {
@@ -31,7 +37,7 @@ pub struct OutboxRelay {
     registry: ActorRegistry,
     poll_interval: Duration,
     /// Events handed over by the writer, published without reading the outbox.
-    handed: Vec<EventEnvelope>,
+    handed: Vec<Publish>,
     running: bool,
     again: bool,
 }
@@ -83,7 +89,7 @@ impl OutboxRelay {
             if handed.is_empty() {
                 relay_once(outbox.as_ref(), &bus).await.map(Pass::Scanned)
             } else {
-                publish_all(outbox.as_ref(), &bus, &handed).await?;
+                publish_handed(outbox.as_ref(), &bus, handed).await?;
                 Ok(Pass::Handed)
             }
         };
@@ -128,6 +134,38 @@ async fn publish_all(
     outbox.mark_published(events).await
 }
 
+/// Publishes the handed events in order, then marks the outbox records whose events the broker
+/// all confirmed; the rest are published again by the poll.
+async fn publish_handed(
+    outbox: &dyn Outbox,
+    bus: &Bus,
+    handed: Vec<Publish>,
+) -> anyhow::Result<()> {
+    let mut records = Vec::with_capacity(handed.len());
+    let mut events = Vec::new();
+    for Publish {
+        outbox_key,
+        events: written,
+    } in handed
+    {
+        events.extend(written);
+        records.push((outbox_key, events.len()));
+    }
+    let (confirmed, failure) = match bus.publish_all(&events).await {
+        Ok(()) => (events.len(), None),
+        Err((confirmed, error)) => (confirmed, Some(error)),
+    };
+    let done: Vec<String> = records
+        .into_iter()
+        .filter(|(_, end)| *end <= confirmed)
+        .map(|(key, _)| key)
+        .collect();
+    if !done.is_empty() {
+        outbox.mark_handed(&done).await?;
+    }
+    failure.map_or(Ok(()), |error| Err(error.into()))
+}
+
 impl Actor for OutboxRelay {
     type Context = Context<Self>;
 
@@ -155,17 +193,20 @@ impl Handler<Nudge> for OutboxRelay {
     }
 }
 
-/// Events the writer just stored with their outbox markers: publish these now. If this message
-/// is lost, the poll publishes them later.
+/// Events the writer just stored, with the key of the outbox record that stands for them all:
+/// publish these now. If this message is lost, the poll publishes them later.
 #[derive(Message)]
 #[rtype(result = "()")]
-pub struct Publish(pub Vec<EventEnvelope>);
+pub struct Publish {
+    pub outbox_key: String,
+    pub events: Vec<EventEnvelope>,
+}
 
 impl Handler<Publish> for OutboxRelay {
     type Result = ();
 
-    fn handle(&mut self, Publish(events): Publish, ctx: &mut Self::Context) {
-        self.handed.extend(events);
+    fn handle(&mut self, publish: Publish, ctx: &mut Self::Context) {
+        self.handed.push(publish);
         self.drain(ctx);
     }
 }

@@ -259,6 +259,28 @@ impl OutboxEntry {
     }
 }
 
+/// How far one process has written one launch's ledger (`_id` = launch:process). Other
+/// processes read these few small documents to learn cheaply whether they must read entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerHead {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub launch_id: String,
+    pub process_id: String,
+    pub next_sequence: u64,
+}
+
+impl LedgerHead {
+    pub fn new(launch_id: &str, process_id: &str, next_sequence: u64) -> Self {
+        Self {
+            id: format!("{launch_id}:{process_id}"),
+            launch_id: launch_id.to_owned(),
+            process_id: process_id.to_owned(),
+            next_sequence,
+        }
+    }
+}
+
 /// A booking as stored for reading: the fields filtered on, and the whole booking as one value.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct StoredBooking {
@@ -293,6 +315,7 @@ pub struct TravelerDocument {
 pub struct CustomerStore {
     launches: Collection<LaunchDocument>,
     ledger: Collection<LedgerEntry>,
+    heads: Collection<LedgerHead>,
     bookings: Collection<StoredBooking>,
     outbox: Collection<OutboxEntry>,
     travelers: Collection<TravelerDocument>,
@@ -303,6 +326,7 @@ impl CustomerStore {
         Self {
             launches: database.collection("launches"),
             ledger: database.collection("seat_ledger"),
+            heads: database.collection("seat_ledger_heads"),
             bookings: database.collection("bookings"),
             outbox: database.collection("booking_outbox"),
             travelers: database.collection("travelers"),
@@ -362,16 +386,41 @@ impl CustomerStore {
         Ok(entries)
     }
 
-    /// The launch's ledger entry at this position, if written (looked up by `_id`, so cheap
-    /// enough to ask every few seconds whether another process wrote).
-    #[tracing::instrument(skip_all, fields(launch_id, sequence))]
-    pub async fn ledger_entry(
+    /// The launch's entries from this position on, in order.
+    #[tracing::instrument(skip_all, fields(launch_id, from))]
+    pub async fn ledger_from(
         &self,
         launch_id: &str,
-        sequence: u64,
-    ) -> Result<Option<LedgerEntry>, StoreError> {
-        self.ledger
-            .find_one(doc! {"_id": LedgerEntry::id_of(launch_id, sequence)})
+        from: u64,
+    ) -> Result<Vec<LedgerEntry>, StoreError> {
+        let from = i64::try_from(from).unwrap_or(i64::MAX);
+        let mut entries: Vec<LedgerEntry> = self
+            .ledger
+            .find(doc! {"launch_id": launch_id, "sequence": {"$gte": from}})
+            .await?
+            .try_collect()
+            .await?;
+        entries.sort_by_key(|entry| entry.sequence);
+        Ok(entries)
+    }
+
+    /// Records how far this process has written the launch's ledger.
+    #[tracing::instrument(skip_all, fields(launch_id = %head.launch_id))]
+    pub async fn put_head(&self, head: &LedgerHead) -> Result<(), StoreError> {
+        self.heads
+            .replace_one(doc! {"_id": &head.id}, head)
+            .upsert(true)
+            .await?;
+        Ok(())
+    }
+
+    /// How far each process has written the launch's ledger.
+    #[tracing::instrument(skip_all, fields(launch_id))]
+    pub async fn heads_of(&self, launch_id: &str) -> Result<Vec<LedgerHead>, StoreError> {
+        self.heads
+            .find(doc! {"launch_id": launch_id})
+            .await?
+            .try_collect()
             .await
     }
 
@@ -430,6 +479,24 @@ impl CustomerStore {
             .upsert(true)
             .await?;
         Ok(())
+    }
+
+    /// The stored bookings among these ids.
+    #[tracing::instrument(skip_all, fields(bookings = booking_ids.len()))]
+    pub async fn bookings_with_ids(
+        &self,
+        booking_ids: &[String],
+    ) -> Result<Vec<BookingDocument>, StoreError> {
+        if booking_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let stored: Vec<StoredBooking> = self
+            .bookings
+            .find(doc! {"_id": {"$in": booking_ids}})
+            .await?
+            .try_collect()
+            .await?;
+        Ok(stored.into_iter().map(|stored| stored.booking).collect())
     }
 
     /// Inserts bookings; one whose id already exists (a replay that raced) is not an error.
