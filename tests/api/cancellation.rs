@@ -383,61 +383,6 @@ async fn aborting_a_launch_cancels_every_booking_with_a_full_refund() {
 }
 
 #[actix_web::test]
-async fn a_booking_the_ledger_holds_without_its_copy_is_copied_and_synced_by_the_rebuild() {
-    use astro_bookings::storage::mongo::customer::{BookingDocument, LedgerEntry};
-    let app = spawn_app().await;
-    let (agency, launch) = scheduled_launch(&app, 5, 500).await;
-    let launch_id = launch["id"].as_str().unwrap();
-    let slug = launch["slug"].as_str().unwrap();
-    let first = app.register_traveler().await;
-    let made = book_seats(&app, &first, launch_id, 1).await;
-    let made_id = made["id"].as_str().unwrap().to_owned();
-    let store = app.customer_store().await;
-    let template = store.booking(&made_id).await.unwrap().unwrap();
-
-    // What a process killed right after appending its ledger entry leaves behind: the entry,
-    // without the readable copy and without the outbox entry.
-    let second = app.register_traveler().await;
-    let orphan = BookingDocument {
-        id: uuid::Uuid::new_v4().to_string(),
-        traveler_id: second.user_id.clone(),
-        idempotency_key: "died-after-the-ledger".into(),
-        seats: 2,
-        seat_numbers: vec![2, 3],
-        total_cents: template.price_per_seat_cents * 2,
-        passengers: [template.passengers.clone(), template.passengers.clone()].concat(),
-        created_at: chrono::Utc::now(),
-        event_id: uuid::Uuid::now_v7().to_string(),
-        ..template.clone()
-    };
-    let position = store.ledger_of(launch_id).await.unwrap().len() as u64;
-    store
-        .append_ledger(&LedgerEntry::new(launch_id, position, vec![orphan.clone()]))
-        .await
-        .unwrap();
-    assert!(store.booking(&orphan.id).await.unwrap().is_none());
-
-    app.panic_and_wait_for_restart(launch_id).await;
-
-    let theirs = app
-        .get_json(
-            format!("{}/api/customer/bookings", app.customer_url),
-            Some(&second.token),
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        theirs["items"][0]["id"],
-        orphan.id.as_str(),
-        "copied by the rebuild"
-    );
-    assert_eq!(free_seats(&app, slug).await, 2, "its seats count as sold");
-    app.wait_until_bookings_synced(&agency, launch_id, &[made_id, orphan.id])
-        .await;
-    app.stop().await;
-}
-
-#[actix_web::test]
 async fn a_launch_scheduled_event_arriving_after_the_abort_does_not_reopen_the_launch() {
     use astro_bookings::storage::amqp::events::{LAUNCH_SCHEDULED, LaunchSnapshot};
     use astro_bookings::storage::amqp::{Bus, EventEnvelope, Origin};

@@ -598,13 +598,15 @@ async fn events_a_dead_process_left_unpublished_are_published_by_the_outbox_poll
         .to_owned();
     let template = store.booking(&made_id).await.unwrap().unwrap();
 
-    // What a process killed after storing a batch, before publishing its events, leaves behind:
-    // the batch's ledger entry, its outbox entry and the readable copies.
+    // What a process killed after storing a batch, before publishing its events or telling the
+    // other processes, leaves behind: its outbox entry and the batch's ledger entry, which takes
+    // the seats this process would pick next.
     let now = chrono::Utc::now();
-    let bookings: Vec<BookingDocument> = [5_u32, 6]
+    let bookings: Vec<BookingDocument> = [2_u32, 3]
         .into_iter()
         .map(|seat| BookingDocument {
             id: uuid::Uuid::new_v4().to_string(),
+            traveler_id: uuid::Uuid::new_v4().to_string(),
             idempotency_key: format!("left-behind-{seat}"),
             seat_numbers: vec![seat],
             created_at: now,
@@ -612,19 +614,26 @@ async fn events_a_dead_process_left_unpublished_are_published_by_the_outbox_poll
             ..template.clone()
         })
         .collect();
+    store
+        .insert_outbox(&OutboxEntry::for_bookings(&bookings))
+        .await
+        .unwrap();
     let position = store.ledger_of(&launch_id).await.unwrap().len() as u64;
     store
         .append_ledger(&LedgerEntry::new(&launch_id, position, bookings.clone()))
         .await
         .unwrap();
-    store
-        .insert_outbox(&OutboxEntry::for_bookings(&bookings))
-        .await
-        .unwrap();
-    store.insert_bookings(&bookings).await.unwrap();
+
+    // This process's next write finds the position taken, reads the entry and decides again.
+    let other = app.register_traveler().await;
+    let next = app.book(&other, &launch_id, 1, "after-the-dead-one").await;
+    assert_eq!(next.status(), StatusCode::CREATED);
+    let next: Value = next.json().await.unwrap();
+    assert_eq!(next["seat_numbers"], json!([4]), "seats 2 and 3 are sold");
 
     let mut ids: Vec<String> = bookings.iter().map(|booking| booking.id.clone()).collect();
     ids.push(made_id);
+    ids.push(next["id"].as_str().unwrap().to_owned());
     app.wait_until_bookings_synced(&agency, &launch_id, &ids)
         .await;
     app.stop().await;

@@ -1,8 +1,7 @@
 //! The launch actor. Its state is the launch's seat ledger replayed, rebuilt from the customer
 //! DB before the first message. Bookings and cancellations are decided in memory, written
 //! together as the ledger's next entry (one write, which the store refuses if another process
-//! wrote that position first), copied to the bookings for reading, and only then confirmed to
-//! the callers. A write whose outcome is unknown stops the actor, so that its supervisor
+//! wrote that position first), and only then confirmed to the callers. A write whose outcome is unknown stops the actor, so that its supervisor
 //! rebuilds it from the store, which is the truth.
 
 use std::time::Duration;
@@ -41,7 +40,9 @@ const MAX_BATCH: usize = 256;
 const MAX_ATTEMPTS: u32 = 3;
 /// Other processes' ledger heads are read this often, so that entries they appended are found
 /// even if their broadcast is lost. The heads are a few small documents; the entries are read
-/// only when a head is ahead (FerretDB scans a collection even to find one `_id`).
+/// only when a head is ahead (FerretDB scans a collection even to find one `_id`). An entry of
+/// a process that died before recording its head is found by the next write here, whose
+/// position it holds; until then the free seats shown may count its seats as free.
 const CATCH_UP_INTERVAL: Duration = Duration::from_secs(2);
 /// Seat changes are broadcast to other processes at most this often: the batches of a hot
 /// launch in between are folded into the next broadcast.
@@ -103,14 +104,8 @@ pub struct LaunchActor {
 struct StoredLaunch {
     launch: LaunchDocument,
     ledger: Replay,
-    /// Bookings whose readable copy the load had to write (their writer stopped before it),
-    /// with the id of the outbox entry written for their events.
-    repaired: Option<(String, Vec<BookingDocument>)>,
 }
 
-/// Reads the launch and its ledger, and brings the bookings' readable copies up to the ledger:
-/// a writer that stopped between its ledger entry and the copies left them missing or behind.
-/// Their events go through the outbox like any other write's.
 async fn load(store: &CustomerStore, launch_id: &str) -> Result<StoredLaunch, String> {
     let launch = store
         .launch(launch_id)
@@ -121,31 +116,9 @@ async fn load(store: &CustomerStore, launch_id: &str) -> Result<StoredLaunch, St
         .ledger_of(launch_id)
         .await
         .map_err(|error| error.to_string())?;
-    let ledger = Replay::of(entries);
-    let copies = store
-        .bookings_of_launch(launch_id)
-        .await
-        .map_err(|error| error.to_string())?;
-    let stale = ledger.stale_copies(&copies);
-    let mut repaired = None;
-    if !stale.is_empty() {
-        let outbox = OutboxEntry::for_bookings(&stale);
-        store
-            .insert_outbox(&outbox)
-            .await
-            .map_err(|error| error.to_string())?;
-        for booking in &stale {
-            store
-                .put_booking(booking)
-                .await
-                .map_err(|error| error.to_string())?;
-        }
-        repaired = Some((outbox.id, stale));
-    }
     Ok(StoredLaunch {
         launch,
-        ledger,
-        repaired,
+        ledger: Replay::of(entries),
     })
 }
 
@@ -160,46 +133,30 @@ pub fn booking_id_for(traveler_id: &str, idempotency_key: &str) -> String {
 
 /// What a batch write achieved.
 enum WriteOutcome {
-    /// The entry and the copies are stored; the outbox entry of their events has this id.
+    /// The entry is stored; the outbox entry of its events has this id.
     Stored { outbox_key: String },
     /// Another process holds the entry's position: nothing of the batch is stored.
     PositionTaken,
     /// Nothing of the batch is stored.
     NotStored(String),
-    /// Unknown: the ledger write failed and may have landed, or the copies are missing.
+    /// Unknown: the ledger write failed and may have landed.
     Unknown(String),
 }
 
-/// The outbox entry goes with the ledger entry, so that no recorded change lacks its event (an
-/// outbox entry whose bookings are never stored is dropped by the relay after a grace period);
-/// the readable copies follow the ledger entry, so that none shows an unsold booking.
-async fn write_batch(
-    store: &CustomerStore,
-    entry: &LedgerEntry,
-    new_bookings: Vec<BookingDocument>,
-    cancelled: Vec<BookingDocument>,
-) -> WriteOutcome {
+/// The outbox entry goes first, so that no recorded change lacks its event (an outbox entry
+/// whose bookings are never recorded is dropped by the relay after a grace period).
+async fn write_batch(store: &CustomerStore, entry: &LedgerEntry) -> WriteOutcome {
     let outbox = OutboxEntry::for_bookings(&entry.bookings);
-    let (appended, outboxed) =
-        tokio::join!(store.append_ledger(entry), store.insert_outbox(&outbox));
-    match (appended, outboxed) {
-        (Ok(Append::PositionTaken), _) => return WriteOutcome::PositionTaken,
-        (Err(error), _) if never_sent(&error) => return WriteOutcome::NotStored(error.to_string()),
-        (Err(error), _) => return WriteOutcome::Unknown(error.to_string()),
-        // Recorded without its event: the rebuild writes the copies and their outbox entry.
-        (Ok(Append::Written), Err(error)) => return WriteOutcome::Unknown(error.to_string()),
-        (Ok(Append::Written), Ok(())) => {}
+    if let Err(error) = store.insert_outbox(&outbox).await {
+        return WriteOutcome::NotStored(error.to_string());
     }
-    if let Err(error) = store.insert_bookings(&new_bookings).await {
-        return WriteOutcome::Unknown(error.to_string());
-    }
-    for booking in &cancelled {
-        if let Err(error) = store.put_booking(booking).await {
-            return WriteOutcome::Unknown(error.to_string());
-        }
-    }
-    WriteOutcome::Stored {
-        outbox_key: outbox.id,
+    match store.append_ledger(entry).await {
+        Ok(Append::Written) => WriteOutcome::Stored {
+            outbox_key: outbox.id,
+        },
+        Ok(Append::PositionTaken) => WriteOutcome::PositionTaken,
+        Err(error) if never_sent(&error) => WriteOutcome::NotStored(error.to_string()),
+        Err(error) => WriteOutcome::Unknown(error.to_string()),
     }
 }
 
@@ -324,14 +281,6 @@ impl LaunchActor {
         }
         let take = self.pending.len().min(MAX_BATCH);
         self.writing = self.pending.drain(..take).collect();
-        let mut new_bookings = Vec::new();
-        let mut cancelled = Vec::new();
-        for change in &self.writing {
-            match change {
-                Change::Book(pending) => new_bookings.push(pending.document.clone()),
-                Change::Cancel(pending) => cancelled.push(pending.document.clone()),
-            }
-        }
         let documents = self
             .writing
             .iter()
@@ -341,7 +290,7 @@ impl LaunchActor {
         let store = self.dependencies.store.clone();
         ctx.spawn(
             async move {
-                let outcome = write_batch(&store, &entry, new_bookings, cancelled).await;
+                let outcome = write_batch(&store, &entry).await;
                 (entry, outcome)
             }
             .into_actor(self)
@@ -677,9 +626,6 @@ impl Actor for LaunchActor {
                     actor.inventory = stored.ledger.inventory(stored.launch.capacity);
                     actor.ledger = stored.ledger;
                     actor.launch = Some(stored.launch);
-                    if let Some((outbox_key, repaired)) = stored.repaired {
-                        actor.hand_to_relay(outbox_key, &repaired);
-                    }
                     actor.publish_to_board();
                     actor.cancel_all_if_aborted(ctx);
                     actor.dependencies.registry.set_state(&actor.name, ActorState::Running);

@@ -59,20 +59,6 @@ impl Replay {
         }
         inventory
     }
-
-    /// The bookings whose readable copy is missing or behind the ledger (their writer stopped
-    /// between the ledger entry and the copy).
-    pub fn stale_copies(&self, copies: &[BookingDocument]) -> Vec<BookingDocument> {
-        let copied: HashMap<&str, &str> = copies
-            .iter()
-            .map(|copy| (copy.id.as_str(), copy.event_id.as_str()))
-            .collect();
-        self.bookings
-            .values()
-            .filter(|booking| copied.get(booking.id.as_str()) != Some(&booking.event_id.as_str()))
-            .cloned()
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -162,23 +148,5 @@ mod tests {
         let replay = Replay::of(Vec::new());
         assert_eq!(replay.next_sequence(), 0);
         assert_eq!(replay.inventory(7).free_seats(), 7);
-    }
-
-    #[test]
-    fn copies_missing_or_behind_the_ledger_are_stale() {
-        let first = booking("b1", "t1", vec![1]);
-        let second = booking("b2", "t2", vec![2]);
-        let third = booking("b3", "t3", vec![3]);
-        let replay = Replay::of(vec![
-            LedgerEntry::new("L", 0, vec![first.clone(), second.clone(), third.clone()]),
-            LedgerEntry::new("L", 1, vec![cancelled(&second, true)]),
-        ]);
-        let mut stale: Vec<String> = replay
-            .stale_copies(&[first, second])
-            .into_iter()
-            .map(|booking| booking.id)
-            .collect();
-        stale.sort();
-        assert_eq!(stale, ["b2", "b3"]);
     }
 }

@@ -1,14 +1,14 @@
 //! The customer DB: the launch read model; each launch's seat ledger (`_id` = launch:sequence,
-//! one entry per durable write of bookings and cancellations, so a second writer at the same
-//! position is refused by the store itself, whichever process attempts it); the bookings as
-//! travellers made them, for reading; the bookings' outbox (one entry per write whose events are
-//! not yet published, written before the ledger entry and deleted once published); traveller
-//! copies.
+//! one entry per durable write of bookings and cancellations, so that a second writer at the
+//! same position is refused by the store itself, whichever process attempts it; bookings are
+//! read from it too); the bookings' outbox (one entry per write whose events are not yet
+//! published, written before the ledger entry and deleted once published); traveller copies.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use mongodb::bson::doc;
-use mongodb::options::InsertManyOptions;
 use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 
@@ -84,17 +84,29 @@ pub struct LedgerEntry {
     pub launch_id: String,
     pub sequence: u64,
     pub written_at: DateTime<Utc>,
+    /// The bookings and travellers the entry concerns, for reading a booking or a traveller's
+    /// bookings from the ledger itself (multikey indexes on MongoDB).
+    pub booking_ids: Vec<String>,
+    pub traveler_ids: Vec<String>,
     #[serde(with = "super::json_text")]
     pub bookings: Vec<BookingDocument>,
 }
 
 impl LedgerEntry {
     pub fn new(launch_id: &str, sequence: u64, bookings: Vec<BookingDocument>) -> Self {
+        let mut traveler_ids: Vec<String> = bookings
+            .iter()
+            .map(|booking| booking.traveler_id.clone())
+            .collect();
+        traveler_ids.sort_unstable();
+        traveler_ids.dedup();
         Self {
             id: Self::id_of(launch_id, sequence),
             launch_id: launch_id.to_owned(),
             sequence,
             written_at: Utc::now(),
+            booking_ids: bookings.iter().map(|booking| booking.id.clone()).collect(),
+            traveler_ids,
             bookings,
         }
     }
@@ -281,28 +293,6 @@ impl LedgerHead {
     }
 }
 
-/// A booking as stored for reading: the fields filtered on, and the whole booking as one value.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct StoredBooking {
-    #[serde(rename = "_id")]
-    id: String,
-    launch_id: String,
-    traveler_id: String,
-    #[serde(with = "super::json_text")]
-    booking: BookingDocument,
-}
-
-impl From<&BookingDocument> for StoredBooking {
-    fn from(booking: &BookingDocument) -> Self {
-        Self {
-            id: booking.id.clone(),
-            launch_id: booking.launch_id.clone(),
-            traveler_id: booking.traveler_id.clone(),
-            booking: booking.clone(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TravelerDocument {
     #[serde(rename = "_id")]
@@ -316,7 +306,6 @@ pub struct CustomerStore {
     launches: Collection<LaunchDocument>,
     ledger: Collection<LedgerEntry>,
     heads: Collection<LedgerHead>,
-    bookings: Collection<StoredBooking>,
     outbox: Collection<OutboxEntry>,
     travelers: Collection<TravelerDocument>,
 }
@@ -327,17 +316,19 @@ impl CustomerStore {
             launches: database.collection("launches"),
             ledger: database.collection("seat_ledger"),
             heads: database.collection("seat_ledger_heads"),
-            bookings: database.collection("bookings"),
             outbox: database.collection("booking_outbox"),
             travelers: database.collection("travelers"),
         }
     }
 
     pub async fn create_indexes(&self) -> Result<(), StoreError> {
-        create_indexes(&self.ledger, [doc! {"launch_id": 1}]).await?;
         create_indexes(
-            &self.bookings,
-            [doc! {"launch_id": 1}, doc! {"traveler_id": 1}],
+            &self.ledger,
+            [
+                doc! {"launch_id": 1},
+                doc! {"booking_ids": 1},
+                doc! {"traveler_ids": 1},
+            ],
         )
         .await
     }
@@ -433,18 +424,21 @@ impl CustomerStore {
         }
     }
 
-    #[tracing::instrument(skip_all, fields(launch_id))]
-    pub async fn bookings_of_launch(
+    /// Each booking in the latest state the ledger entries matching `filter` give it.
+    async fn latest_bookings(
         &self,
-        launch_id: &str,
+        filter: mongodb::bson::Document,
+        wanted: impl Fn(&BookingDocument) -> bool,
     ) -> Result<Vec<BookingDocument>, StoreError> {
-        let stored: Vec<StoredBooking> = self
-            .bookings
-            .find(doc! {"launch_id": launch_id})
-            .await?
-            .try_collect()
-            .await?;
-        Ok(stored.into_iter().map(|stored| stored.booking).collect())
+        let mut entries: Vec<LedgerEntry> = self.ledger.find(filter).await?.try_collect().await?;
+        entries.sort_by_key(|entry| entry.sequence);
+        let mut latest: HashMap<String, BookingDocument> = HashMap::new();
+        for entry in entries {
+            for booking in entry.bookings.into_iter().filter(&wanted) {
+                latest.insert(booking.id.clone(), booking);
+            }
+        }
+        Ok(latest.into_values().collect())
     }
 
     #[tracing::instrument(skip_all, fields(traveler_id))]
@@ -452,36 +446,26 @@ impl CustomerStore {
         &self,
         traveler_id: &str,
     ) -> Result<Vec<BookingDocument>, StoreError> {
-        let stored: Vec<StoredBooking> = self
-            .bookings
-            .find(doc! {"traveler_id": traveler_id})
-            .await?
-            .try_collect()
+        let mut bookings = self
+            .latest_bookings(doc! {"traveler_ids": traveler_id}, |booking| {
+                booking.traveler_id == traveler_id
+            })
             .await?;
-        let mut bookings: Vec<BookingDocument> =
-            stored.into_iter().map(|stored| stored.booking).collect();
         bookings.sort_by_key(|booking| std::cmp::Reverse(booking.created_at));
         Ok(bookings)
     }
 
     #[tracing::instrument(skip_all, fields(booking_id))]
     pub async fn booking(&self, booking_id: &str) -> Result<Option<BookingDocument>, StoreError> {
-        let stored = self.bookings.find_one(doc! {"_id": booking_id}).await?;
-        Ok(stored.map(|stored| stored.booking))
-    }
-
-    /// Stores a booking's new state (a cancellation, or one the ledger has and this copy
-    /// lacks) in place of the old one.
-    #[tracing::instrument(skip_all, fields(booking_id = %booking.id))]
-    pub async fn put_booking(&self, booking: &BookingDocument) -> Result<(), StoreError> {
-        self.bookings
-            .replace_one(doc! {"_id": &booking.id}, StoredBooking::from(booking))
-            .upsert(true)
+        let found = self
+            .latest_bookings(doc! {"booking_ids": booking_id}, |booking| {
+                booking.id == booking_id
+            })
             .await?;
-        Ok(())
+        Ok(found.into_iter().next())
     }
 
-    /// The stored bookings among these ids.
+    /// The stored bookings among these ids, each in its latest state.
     #[tracing::instrument(skip_all, fields(bookings = booking_ids.len()))]
     pub async fn bookings_with_ids(
         &self,
@@ -490,32 +474,12 @@ impl CustomerStore {
         if booking_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let stored: Vec<StoredBooking> = self
-            .bookings
-            .find(doc! {"_id": {"$in": booking_ids}})
-            .await?
-            .try_collect()
-            .await?;
-        Ok(stored.into_iter().map(|stored| stored.booking).collect())
-    }
-
-    /// Inserts bookings; one whose id already exists (a replay that raced) is not an error.
-    #[tracing::instrument(skip_all, fields(bookings = bookings.len()))]
-    pub async fn insert_bookings(&self, bookings: &[BookingDocument]) -> Result<(), StoreError> {
-        if bookings.is_empty() {
-            return Ok(());
-        }
-        let unordered = InsertManyOptions::builder().ordered(false).build();
-        match self
-            .bookings
-            .insert_many(bookings.iter().map(StoredBooking::from))
-            .with_options(unordered)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_duplicate_key(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        let wanted: std::collections::HashSet<&str> =
+            booking_ids.iter().map(String::as_str).collect();
+        self.latest_bookings(doc! {"booking_ids": {"$in": booking_ids}}, |booking| {
+            wanted.contains(booking.id.as_str())
+        })
+        .await
     }
 
     /// Distinct other launches on which the traveller holds a confirmed booking (VIP rule).
