@@ -93,7 +93,8 @@ pub struct LaunchActor {
     writing: Vec<Change>,
     /// Entries of other processes are being read; no write starts meanwhile.
     catching_up: bool,
-    /// Another process wrote while a write of ours was in flight: read its entries next.
+    /// Another process wrote while a write of ours was in flight (or took its position): read
+    /// its entries before the next write.
     catch_up_due: bool,
     /// When seat changes were last announced, and whether an announcement is already due.
     last_announced: Option<std::time::Instant>,
@@ -276,7 +277,8 @@ impl LaunchActor {
 
     /// Starts the next ledger write if none is running.
     fn write_pending(&mut self, ctx: &mut Context<Self>) {
-        if !self.writing.is_empty() || self.catching_up || self.pending.is_empty() {
+        let busy = !self.writing.is_empty() || self.catching_up || self.catch_up_due;
+        if busy || self.pending.is_empty() {
             return;
         }
         let take = self.pending.len().min(MAX_BATCH);
@@ -349,7 +351,7 @@ impl LaunchActor {
         }
         self.publish_to_board();
         self.cancel_all_if_aborted(ctx);
-        if std::mem::take(&mut self.catch_up_due) {
+        if self.catch_up_due {
             self.catch_up(ctx);
         } else {
             self.write_pending(ctx);
@@ -413,6 +415,7 @@ impl LaunchActor {
             self.catch_up_due = true;
             return;
         }
+        self.catch_up_due = false;
         self.catching_up = true;
         let store = self.dependencies.store.clone();
         let launch_id = self.launch_id.clone();
