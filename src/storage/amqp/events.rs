@@ -13,7 +13,7 @@ pub const BOOKING_CONFIRMED: &str = "booking.confirmed.v1";
 pub const BOOKING_CANCELLED: &str = "booking.cancelled.v1";
 /// Seats of a launch changed on one customer-API process; the others refresh their copy.
 pub const LAUNCH_SEATS_CHANGED: &str = "launch.seats_changed.v1";
-pub const LOG_RECORDED: &str = "log.recorded.v1";
+pub const LOGS_RECORDED: &str = "logs.recorded.v1";
 pub const SYNC_JOB_PROGRESSED: &str = "sync_job.progressed.v1";
 
 /// Who caused a change: the service, the user (if any) and what they did.
@@ -148,7 +148,14 @@ pub struct LaunchSeatsChanged {
     pub publisher: String,
 }
 
-/// `log.recorded.v1`: one audit/system log entry for the system DB.
+/// `logs.recorded.v1`: the audit/system log entries one role shipped together, for the system
+/// DB. Entry `i` is stored as `<event id>:<i>`, so a redelivery stores nothing twice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogsRecorded {
+    pub entries: Vec<LogRecorded>,
+}
+
+/// One audit/system log entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LogRecorded {
     pub time: DateTime<Utc>,

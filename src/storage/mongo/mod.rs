@@ -55,6 +55,29 @@ pub async fn insert_once<T: serde::Serialize + Send + Sync>(
     }
 }
 
+/// Inserts every document whose `_id` is not stored yet; those already there (a redelivery)
+/// are skipped, not an error.
+pub async fn insert_each_once<T: serde::Serialize + Send + Sync>(
+    collection: &mongodb::Collection<T>,
+    documents: &[T],
+) -> Result<(), mongodb::error::Error> {
+    if documents.is_empty() {
+        return Ok(());
+    }
+    let unordered = mongodb::options::InsertManyOptions::builder()
+        .ordered(false)
+        .build();
+    match collection
+        .insert_many(documents)
+        .with_options(unordered)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(error) if is_duplicate_key(&error) => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
 /// Documents matching `filter`, newest first by `time_field`, at most `limit`.
 pub async fn newest_first<T: serde::de::DeserializeOwned + Send + Sync>(
     collection: &mongodb::Collection<T>,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::user::UserRole;
 use crate::storage::amqp::events::{LogRecorded, SyncJobStatus, USER_REGISTERED, UserRegistered};
 use crate::storage::amqp::{EventEnvelope, Origin};
-use crate::storage::mongo::{create_indexes, insert_once, newest_first};
+use crate::storage::mongo::{create_indexes, insert_each_once, insert_once, newest_first};
 
 pub type StoreError = mongodb::error::Error;
 
@@ -217,10 +217,10 @@ impl SystemStore {
         Ok(())
     }
 
-    /// Inserts a log entry once (its id is the event id, so a redelivery is a no-op).
-    #[tracing::instrument(skip_all)]
-    pub async fn insert_log(&self, entry: &LogDocument) -> Result<(), StoreError> {
-        insert_once(&self.logs, entry).await.map(|_| ())
+    /// Inserts log entries; one already stored (a redelivery) is skipped, not an error.
+    #[tracing::instrument(skip_all, fields(entries = entries.len()))]
+    pub async fn insert_logs(&self, entries: &[LogDocument]) -> Result<(), StoreError> {
+        insert_each_once(&self.logs, entries).await
     }
 
     #[tracing::instrument(skip_all)]
