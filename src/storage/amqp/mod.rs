@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use futures_util::StreamExt;
+use futures_util::future::join_all;
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
     ConfirmSelectOptions, ExchangeDeclareOptions, ExchangeDeleteOptions, QueueBindOptions,
@@ -180,34 +181,42 @@ impl Bus {
     /// one per event). On failure, says how many events, in order, the broker confirmed first.
     #[tracing::instrument(skip_all, fields(events = events.len()))]
     pub async fn publish_all(&self, events: &[EventEnvelope]) -> Result<(), (usize, BusError)> {
-        let mut confirms = Vec::with_capacity(events.len());
-        for (sent, event) in events.iter().enumerate() {
-            let confirm = self.send(event).await.map_err(|error| (sent, error));
-            confirms.push(confirm);
+        let link = self.link().await.map_err(|error| (0, error))?;
+        // lapin takes a publish's delivery tag and queues its frames when the publish is first
+        // polled, then waits until its I/O loop has written them. Awaited one by one, every
+        // event costs a round trip to that loop and a socket write; polled together, a batch
+        // is written at once. `join_all` polls them in order the first time, which keeps the
+        // events in order on the channel.
+        let sent = join_all(events.iter().map(|event| self.send(&link, event))).await;
+        let mut confirms = Vec::with_capacity(sent.len());
+        for (position, sent) in sent.into_iter().enumerate() {
+            match sent {
+                Ok(confirm) => confirms.push(confirm),
+                Err(error) => return Err((position, error)),
+            }
         }
         for (position, confirm) in confirms.into_iter().enumerate() {
-            let confirmation = match confirm {
-                Ok(confirm) => confirm.await.map_err(BusError::from),
-                Err((_, error)) => Err(error),
-            };
-            match confirmation {
+            match confirm.await {
                 Ok(confirmation) if confirmation.is_nack() => {
                     return Err((position, BusError::Nacked));
                 }
                 Ok(_) => {}
-                Err(error) => return Err((position, error)),
+                Err(error) => return Err((position, error.into())),
             }
         }
         Ok(())
     }
 
-    async fn send(&self, event: &EventEnvelope) -> Result<lapin::PublisherConfirm, BusError> {
+    async fn send(
+        &self,
+        link: &Link,
+        event: &EventEnvelope,
+    ) -> Result<lapin::PublisherConfirm, BusError> {
         let payload = serde_json::to_vec(event)?;
         let properties = BasicProperties::default()
             .with_delivery_mode(2)
             .with_content_type("application/json".into())
             .with_message_id(event.event_id.to_string().into());
-        let link = self.link().await?;
         Ok(link
             .publish_channel
             .basic_publish(
