@@ -73,7 +73,7 @@ pub struct Cancel(pub CancelRequest);
 #[rtype(result = "()")]
 pub struct LaunchChanged(pub LaunchDocument);
 
-/// Another process sold or released seats of this launch: refresh from the store.
+/// Another process sold or released seats of this launch: read the ledger entries it appended.
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct SeatsChangedElsewhere;

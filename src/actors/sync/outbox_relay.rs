@@ -219,9 +219,21 @@ pub struct Flush;
 impl Handler<Flush> for OutboxRelay {
     type Result = ResponseActFuture<Self, anyhow::Result<usize>>;
 
+    /// The events handed over and not yet published go first: the outbox poll leaves young
+    /// entries to their writer.
     fn handle(&mut self, _: Flush, _: &mut Self::Context) -> Self::Result {
         let outbox = Arc::clone(&self.outbox);
         let bus = self.bus.clone();
-        Box::pin(async move { relay_once(outbox.as_ref(), &bus).await }.into_actor(self))
+        let handed = std::mem::take(&mut self.handed);
+        let handed_events: usize = handed.iter().map(|publish| publish.events.len()).sum();
+        Box::pin(
+            async move {
+                if !handed.is_empty() {
+                    publish_handed(outbox.as_ref(), &bus, handed).await?;
+                }
+                Ok(handed_events + relay_once(outbox.as_ref(), &bus).await?)
+            }
+            .into_actor(self),
+        )
     }
 }
