@@ -101,7 +101,7 @@ impl LedgerEntry {
         traveler_ids.sort_unstable();
         traveler_ids.dedup();
         Self {
-            id: Self::id_of(launch_id, sequence),
+            id: format!("{launch_id}:{sequence:012}"),
             launch_id: launch_id.to_owned(),
             sequence,
             written_at: Utc::now(),
@@ -109,10 +109,6 @@ impl LedgerEntry {
             traveler_ids,
             bookings,
         }
-    }
-
-    fn id_of(launch_id: &str, sequence: u64) -> String {
-        format!("{launch_id}:{sequence:012}")
     }
 }
 
