@@ -1,7 +1,7 @@
 //! `astro-bookings [serve|migrate|seed]`: runs the roles in `ASTRO_ROLES`, applies the operations
 //! DB migrations, or creates the first IT employee from `ASTRO_SEED_IT_*`.
 
-/// glibc's allocator took a fifth of a booking's in-process CPU under load; mimalloc took 10–17 %
+/// glibc's allocator took a fifth of a booking's in-process CPU under load; mimalloc took 7–17 %
 /// off that process's CPU in `cargo bench --bench booking`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
