@@ -120,6 +120,19 @@ impl CpuUse {
     }
 }
 
+/// The clients' own runtime, on a thread of its own: remote clients would not share the server's
+/// threads, and the customer API's actors run on the main thread's arbiter.
+fn clients() -> &'static tokio::runtime::Runtime {
+    static CLIENTS: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    CLIENTS.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
 /// `requests` POSTs from `concurrency` workers; each request books one seat.
 async fn drive(requests: Vec<reqwest::RequestBuilder>, concurrency: usize) -> Outcome {
     let queue = Arc::new(std::sync::Mutex::new(requests));
@@ -127,7 +140,7 @@ async fn drive(requests: Vec<reqwest::RequestBuilder>, concurrency: usize) -> Ou
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
             let queue = Arc::clone(&queue);
-            tokio::spawn(async move {
+            clients().spawn(async move {
                 let mut results = Vec::new();
                 loop {
                     let Some(request) = queue.lock().unwrap().pop() else {
@@ -172,7 +185,7 @@ async fn requests_per_second(client: &reqwest::Client, url: &str) -> f64 {
     let workers: Vec<_> = (0..LISTING_CONCURRENCY)
         .map(|_| {
             let (client, url, done) = (client.clone(), url.to_owned(), Arc::clone(&done));
-            tokio::spawn(async move {
+            clients().spawn(async move {
                 while Instant::now() < deadline {
                     let response = client.get(&url).send().await.unwrap();
                     assert!(response.status().is_success());
