@@ -14,6 +14,10 @@ use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
 use crate::storage::amqp::{Bus, EventEnvelope};
 
 const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// Handed records confirmed by the broker are marked at most this often, in one write: a hot
+/// writer's store then takes one mark per interval instead of one per publish, and a crash in
+/// between only publishes those events again.
+const MARK_INTERVAL: Duration = Duration::from_millis(250);
 const BATCH: i64 = 200;
 
 /// A store's outbox: entries not yet published, and the mark that they were.
@@ -38,6 +42,9 @@ pub struct OutboxRelay {
     poll_interval: Duration,
     /// Events handed over by the writer, published without reading the outbox.
     handed: Vec<Publish>,
+    /// Keys of handed records the broker confirmed, not yet marked; a mark is due.
+    confirmed: Vec<String>,
+    mark_due: bool,
     running: bool,
     again: bool,
 }
@@ -46,8 +53,12 @@ pub struct OutboxRelay {
 enum Pass {
     /// Read the outbox and published this many entries.
     Scanned(usize),
-    /// Published the handed events.
-    Handed,
+    /// Published the handed events: the broker confirmed all the events of these records, and
+    /// the rest failed with this error, if any.
+    Handed {
+        confirmed: Vec<String>,
+        failure: Option<anyhow::Error>,
+    },
 }
 
 impl OutboxRelay {
@@ -64,6 +75,8 @@ impl OutboxRelay {
             registry,
             poll_interval: DEFAULT_POLL_INTERVAL,
             handed: Vec::new(),
+            confirmed: Vec::new(),
+            mark_due: false,
             running: false,
             again: false,
         }
@@ -89,19 +102,22 @@ impl OutboxRelay {
             if handed.is_empty() {
                 relay_once(outbox.as_ref(), &bus).await.map(Pass::Scanned)
             } else {
-                publish_handed(outbox.as_ref(), &bus, handed).await?;
-                Ok(Pass::Handed)
+                let (confirmed, failure) = publish_handed(&bus, handed).await;
+                Ok(Pass::Handed { confirmed, failure })
             }
         };
         ctx.spawn(work.into_actor(self).map(|outcome, relay, ctx| {
             relay.running = false;
             match outcome {
                 Ok(Pass::Scanned(published)) if published as i64 >= BATCH => relay.drain(ctx),
-                Ok(_) => {}
-                Err(error) => {
-                    tracing::warn!(actor = %relay.name, error = %error, "outbox relay failed; will retry");
-                    relay.registry.record_error(&relay.name, &error.to_string());
+                Ok(Pass::Handed { confirmed, failure }) => {
+                    relay.mark_later(confirmed, ctx);
+                    if let Some(error) = failure {
+                        relay.failed(&error);
+                    }
                 }
+                Ok(Pass::Scanned(_)) => {}
+                Err(error) => relay.failed(&error),
             }
             if std::mem::take(&mut relay.again) {
                 relay.drain(ctx);
@@ -134,13 +150,9 @@ async fn publish_all(
     outbox.mark_published(events).await
 }
 
-/// Publishes the handed events in order, then marks the outbox records whose events the broker
-/// all confirmed; the rest are published again by the poll.
-async fn publish_handed(
-    outbox: &dyn Outbox,
-    bus: &Bus,
-    handed: Vec<Publish>,
-) -> anyhow::Result<()> {
+/// Publishes the handed events in order and returns the keys of the records whose events the
+/// broker all confirmed, and why the rest were not (the poll publishes them again).
+async fn publish_handed(bus: &Bus, handed: Vec<Publish>) -> (Vec<String>, Option<anyhow::Error>) {
     let mut records = Vec::with_capacity(handed.len());
     let mut events = Vec::new();
     for Publish {
@@ -153,17 +165,44 @@ async fn publish_handed(
     }
     let (confirmed, failure) = match bus.publish_all(&events).await {
         Ok(()) => (events.len(), None),
-        Err((confirmed, error)) => (confirmed, Some(error)),
+        Err((confirmed, error)) => (confirmed, Some(error.into())),
     };
-    let done: Vec<String> = records
+    let done = records
         .into_iter()
         .filter(|(_, end)| *end <= confirmed)
         .map(|(key, _)| key)
         .collect();
-    if !done.is_empty() {
-        outbox.mark_handed(&done).await?;
+    (done, failure)
+}
+
+impl OutboxRelay {
+    fn failed(&self, error: &anyhow::Error) {
+        tracing::warn!(actor = %self.name, error = %error, "outbox relay failed; will retry");
+        self.registry.record_error(&self.name, &error.to_string());
     }
-    failure.map_or(Ok(()), |error| Err(error.into()))
+
+    fn mark_later(&mut self, confirmed: Vec<String>, ctx: &mut Context<Self>) {
+        self.confirmed.extend(confirmed);
+        if self.mark_due || self.confirmed.is_empty() {
+            return;
+        }
+        self.mark_due = true;
+        ctx.run_later(MARK_INTERVAL, |relay, ctx| {
+            relay.mark_due = false;
+            let keys = std::mem::take(&mut relay.confirmed);
+            let outbox = Arc::clone(&relay.outbox);
+            ctx.spawn(
+                async move { outbox.mark_handed(&keys).await }
+                    .into_actor(relay)
+                    .map(|marked, relay, _| {
+                        if let Err(error) = marked {
+                            // The records stay; the poll publishes their events again.
+                            tracing::warn!(actor = %relay.name, error = %error, "could not mark handed records");
+                        }
+                    }),
+            );
+        });
+    }
 }
 
 impl Actor for OutboxRelay {
@@ -226,10 +265,16 @@ impl Handler<Flush> for OutboxRelay {
         let bus = self.bus.clone();
         let handed = std::mem::take(&mut self.handed);
         let handed_events: usize = handed.iter().map(|publish| publish.events.len()).sum();
+        let mut confirmed = std::mem::take(&mut self.confirmed);
         Box::pin(
             async move {
-                if !handed.is_empty() {
-                    publish_handed(outbox.as_ref(), &bus, handed).await?;
+                let (done, failure) = publish_handed(&bus, handed).await;
+                confirmed.extend(done);
+                if !confirmed.is_empty() {
+                    outbox.mark_handed(&confirmed).await?;
+                }
+                if let Some(error) = failure {
+                    return Err(error);
                 }
                 Ok(handed_events + relay_once(outbox.as_ref(), &bus).await?)
             }
