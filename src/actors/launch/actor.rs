@@ -447,10 +447,14 @@ impl LaunchActor {
     /// Rebuilds the seats from the ledger, then reserves again for the bookings still waiting,
     /// in their order: some may now be refused, or found already made by another process.
     fn decide_again(&mut self) {
-        let Some(launch) = self.launch.clone() else {
+        let Some((capacity, status)) = self
+            .launch
+            .as_ref()
+            .map(|launch| (launch.capacity, launch.status))
+        else {
             return;
         };
-        self.inventory = self.ledger.inventory(launch.capacity);
+        self.inventory = self.ledger.inventory(capacity);
         for change in std::mem::take(&mut self.pending) {
             match change {
                 Change::Book(mut pending) => {
@@ -464,7 +468,7 @@ impl LaunchActor {
                     }
                     let document = &pending.document;
                     match self.inventory.reserve(
-                        launch.status,
+                        status,
                         &document.traveler_id,
                         &document.id,
                         document.seats,

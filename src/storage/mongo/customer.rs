@@ -453,11 +453,7 @@ impl CustomerStore {
 
     #[tracing::instrument(skip_all, fields(booking_id))]
     pub async fn booking(&self, booking_id: &str) -> Result<Option<BookingDocument>, StoreError> {
-        let found = self
-            .latest_bookings(doc! {"booking_ids": booking_id}, |booking| {
-                booking.id == booking_id
-            })
-            .await?;
+        let found = self.bookings_with_ids(&[booking_id.to_owned()]).await?;
         Ok(found.into_iter().next())
     }
 
