@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::actors::sync::ConsumerShutdown;
 use crate::auth::TokenKeys;
+use crate::clock::{self, SharedClock};
 use crate::config::{Role, Settings};
 use crate::roles::{self, RoleContext, RunningRole};
 use crate::storage::amqp::Bus;
@@ -19,6 +20,11 @@ pub struct Application {
 impl Application {
     /// Starts every role in `settings.roles`; a port of 0 picks a free one (tests).
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
+        Self::start_with_clock(settings, clock::system_clock()).await
+    }
+
+    /// As `start`, with the clock every time-driven rule of the roles reads.
+    pub async fn start_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         let bus = Bus::connect(settings.amqp_url.expose(), &settings.amqp_namespace).await?;
         let consumers = ConsumerShutdown::default();
         let context = RoleContext {
@@ -26,6 +32,7 @@ impl Application {
             settings: settings.clone(),
             bus: bus.clone(),
             consumers: consumers.clone(),
+            clock,
         };
         let mut running = Vec::new();
         for role in &settings.roles {

@@ -1,6 +1,7 @@
 pub mod actors;
 pub mod app;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;

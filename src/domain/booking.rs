@@ -4,6 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Months, Utc};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::RuleViolation;
 use super::launch::LaunchStatus;
@@ -73,6 +74,39 @@ impl Passenger {
     }
 }
 
+/// A digest of what a booking request asks for (the launch and its passengers as parsed), so
+/// that an idempotency key that comes back with another request is recognised.
+pub fn request_fingerprint(launch_id: &str, passengers: &[Passenger]) -> String {
+    let mut hasher = Sha256::new();
+    // Each field ends with a separator no parsed text holds, so fields cannot run into each other.
+    let mut field = |text: &str| {
+        hasher.update(text.as_bytes());
+        hasher.update([0x1f]);
+    };
+    field(launch_id);
+    for passenger in passengers {
+        field(&passenger.name);
+        field(&passenger.email);
+        field(&passenger.phone);
+        field(&passenger.age.to_string());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The same traveller, key and request give the same booking id, across retries, restarts and
+/// processes; any other request gets another id, so no two bookings ever share one.
+pub fn booking_id_for(traveler_id: &str, idempotency_key: &str, fingerprint: &str) -> String {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_OID,
+        format!("{traveler_id}\n{idempotency_key}\n{fingerprint}").as_bytes(),
+    )
+    .to_string()
+}
+
 pub fn total_cents(seats: u32, price_per_seat_cents: i64) -> i64 {
     i64::from(seats).saturating_mul(price_per_seat_cents)
 }
@@ -132,11 +166,35 @@ pub struct Cancellation {
     pub seats_released: bool,
 }
 
+/// A launch as a sale sees it at one moment: its status and date, and the clock's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaleMoment {
+    pub status: LaunchStatus,
+    pub launch_at: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+impl SaleMoment {
+    /// A launch sells only while scheduled or confirmed, and never once its date has come,
+    /// whatever its status still says.
+    pub fn check(self) -> Result<(), BookingRefusal> {
+        if !self.status.accepts_bookings() {
+            return Err(BookingRefusal::NotBookable(self.status));
+        }
+        if self.now >= self.launch_at {
+            return Err(BookingRefusal::DatePassed);
+        }
+        Ok(())
+    }
+}
+
 /// Why a launch refused a booking.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BookingRefusal {
     #[error("this launch is {} and does not take bookings", .0.as_str())]
     NotBookable(LaunchStatus),
+    #[error("this launch's date has passed: it takes no more bookings")]
+    DatePassed,
     #[error("a booking has 1 to {max} seats")]
     SeatCountOutOfRange { max: u32 },
     #[error("you already have an active booking on this launch")]
@@ -203,15 +261,13 @@ impl SeatInventory {
     /// Picks the lowest free seats for a new booking, or says why not.
     pub fn reserve(
         &mut self,
-        status: LaunchStatus,
+        sale: SaleMoment,
         traveler_id: &str,
         booking_id: &str,
         seats: u32,
         is_vip: bool,
     ) -> Result<Vec<u32>, BookingRefusal> {
-        if !status.accepts_bookings() {
-            return Err(BookingRefusal::NotBookable(status));
-        }
+        sale.check()?;
         let max = max_seats(is_vip);
         if !(1..=max).contains(&seats) {
             return Err(BookingRefusal::SeatCountOutOfRange { max });
@@ -267,6 +323,82 @@ mod tests {
     use super::*;
     use chrono::Duration;
 
+    /// A launch in this status, dated far ahead.
+    fn open(status: LaunchStatus) -> SaleMoment {
+        let now = Utc::now();
+        SaleMoment {
+            status,
+            launch_at: now + Duration::days(400),
+            now,
+        }
+    }
+
+    #[test]
+    fn a_launch_whose_date_has_come_sells_nothing_whatever_its_status() {
+        let launch_at = Utc::now();
+        let moment = |status, now| SaleMoment {
+            status,
+            launch_at,
+            now,
+        };
+        let second = Duration::seconds(1);
+        assert_eq!(
+            moment(LaunchStatus::Scheduled, launch_at - second).check(),
+            Ok(())
+        );
+        assert_eq!(
+            moment(LaunchStatus::Confirmed, launch_at).check(),
+            Err(BookingRefusal::DatePassed)
+        );
+        assert_eq!(
+            moment(LaunchStatus::Scheduled, launch_at + second).check(),
+            Err(BookingRefusal::DatePassed)
+        );
+        assert_eq!(
+            moment(LaunchStatus::Aborted, launch_at - second).check(),
+            Err(BookingRefusal::NotBookable(LaunchStatus::Aborted))
+        );
+        let mut inventory = SeatInventory::new(3);
+        assert_eq!(
+            inventory.reserve(
+                moment(LaunchStatus::Scheduled, launch_at),
+                "t1",
+                "b1",
+                1,
+                false
+            ),
+            Err(BookingRefusal::DatePassed)
+        );
+        assert_eq!(inventory.free_seats(), 3);
+    }
+
+    #[test]
+    fn a_key_maps_to_one_booking_per_request() {
+        let ada = Passenger::parse("Ada", "ada@example.com", "+1 555 0100", 30).unwrap();
+        let bob = Passenger::parse("Bob", "bob@example.com", "+1 555 0101", 31).unwrap();
+        let one = request_fingerprint("L0", std::slice::from_ref(&ada));
+        assert_eq!(one, request_fingerprint("L0", std::slice::from_ref(&ada)));
+        assert_ne!(one, request_fingerprint("L1", std::slice::from_ref(&ada)));
+        assert_ne!(one, request_fingerprint("L0", &[ada.clone(), bob.clone()]));
+        assert_ne!(
+            request_fingerprint("L0", &[ada.clone(), bob.clone()]),
+            request_fingerprint("L0", &[bob, ada]),
+            "the passengers' order is part of the request (seats follow it)"
+        );
+        assert_eq!(
+            booking_id_for("t", "k", &one),
+            booking_id_for("t", "k", &one)
+        );
+        assert_ne!(
+            booking_id_for("t", "k", &one),
+            booking_id_for("t", "k", "other")
+        );
+        assert_ne!(
+            booking_id_for("t", "k", &one),
+            booking_id_for("u", "k", &one)
+        );
+    }
+
     #[test]
     fn passengers_must_be_adults_under_seventy() {
         assert!(Passenger::parse("Ada", "ada@example.com", "+1 555 0100", 18).is_ok());
@@ -303,22 +435,22 @@ mod tests {
         let mut inventory = SeatInventory::new(5);
         assert_eq!(
             inventory
-                .reserve(LaunchStatus::Scheduled, "t1", "b1", 4, false)
+                .reserve(open(LaunchStatus::Scheduled), "t1", "b1", 4, false)
                 .unwrap(),
             vec![1, 2, 3, 4]
         );
         assert_eq!(
-            inventory.reserve(LaunchStatus::Scheduled, "t2", "b2", 2, false),
+            inventory.reserve(open(LaunchStatus::Scheduled), "t2", "b2", 2, false),
             Err(BookingRefusal::NotEnoughSeats { free: 1 })
         );
         assert_eq!(
             inventory
-                .reserve(LaunchStatus::Scheduled, "t2", "b2", 1, false)
+                .reserve(open(LaunchStatus::Scheduled), "t2", "b2", 1, false)
                 .unwrap(),
             vec![5]
         );
         assert_eq!(
-            inventory.reserve(LaunchStatus::Scheduled, "t3", "b3", 1, false),
+            inventory.reserve(open(LaunchStatus::Scheduled), "t3", "b3", 1, false),
             Err(BookingRefusal::SoldOut)
         );
         assert_eq!(inventory.free_seats(), 0);
@@ -326,7 +458,7 @@ mod tests {
         assert_eq!(inventory.free_seats(), 2);
         assert_eq!(
             inventory
-                .reserve(LaunchStatus::Scheduled, "t3", "b3", 2, false)
+                .reserve(open(LaunchStatus::Scheduled), "t3", "b3", 2, false)
                 .unwrap(),
             vec![1, 2]
         );
@@ -336,26 +468,26 @@ mod tests {
     fn inventory_applies_the_booking_rules() {
         let mut inventory = SeatInventory::new(20);
         assert_eq!(
-            inventory.reserve(LaunchStatus::Delayed, "t1", "b1", 1, false),
+            inventory.reserve(open(LaunchStatus::Delayed), "t1", "b1", 1, false),
             Err(BookingRefusal::NotBookable(LaunchStatus::Delayed))
         );
         assert_eq!(
-            inventory.reserve(LaunchStatus::Scheduled, "t1", "b1", 5, false),
+            inventory.reserve(open(LaunchStatus::Scheduled), "t1", "b1", 5, false),
             Err(BookingRefusal::SeatCountOutOfRange { max: 4 })
         );
         assert_eq!(
-            inventory.reserve(LaunchStatus::Scheduled, "t1", "b1", 0, false),
+            inventory.reserve(open(LaunchStatus::Scheduled), "t1", "b1", 0, false),
             Err(BookingRefusal::SeatCountOutOfRange { max: 4 })
         );
         assert_eq!(
             inventory
-                .reserve(LaunchStatus::Confirmed, "t1", "b1", 6, true)
+                .reserve(open(LaunchStatus::Confirmed), "t1", "b1", 6, true)
                 .unwrap()
                 .len(),
             6
         );
         assert_eq!(
-            inventory.reserve(LaunchStatus::Confirmed, "t1", "b9", 1, true),
+            inventory.reserve(open(LaunchStatus::Confirmed), "t1", "b9", 1, true),
             Err(BookingRefusal::AlreadyBooked)
         );
         assert!(is_vip(2) && !is_vip(1));
@@ -366,13 +498,13 @@ mod tests {
     fn the_lowest_free_seats_are_picked_again_after_a_release() {
         let mut inventory = SeatInventory::new(6);
         let first = inventory
-            .reserve(LaunchStatus::Scheduled, "t1", "b1", 3, false)
+            .reserve(open(LaunchStatus::Scheduled), "t1", "b1", 3, false)
             .unwrap();
         assert_eq!(first, vec![1, 2, 3]);
         inventory.mark_taken(&[5]);
         assert_eq!(
             inventory
-                .reserve(LaunchStatus::Scheduled, "t2", "b2", 1, false)
+                .reserve(open(LaunchStatus::Scheduled), "t2", "b2", 1, false)
                 .unwrap(),
             vec![4]
         );
@@ -380,7 +512,7 @@ mod tests {
         assert_eq!(inventory.free_seats(), 3);
         assert_eq!(
             inventory
-                .reserve(LaunchStatus::Scheduled, "t3", "b3", 3, false)
+                .reserve(open(LaunchStatus::Scheduled), "t3", "b3", 3, false)
                 .unwrap(),
             vec![2, 3, 6]
         );
@@ -388,7 +520,7 @@ mod tests {
         inventory.release("t3", "b3", &[6]);
         assert_eq!(
             inventory
-                .reserve(LaunchStatus::Scheduled, "t4", "b4", 1, false)
+                .reserve(open(LaunchStatus::Scheduled), "t4", "b4", 1, false)
                 .unwrap(),
             vec![6]
         );
@@ -401,7 +533,7 @@ mod tests {
         assert_eq!(inventory.free_seats(), 1);
         assert_eq!(
             inventory
-                .reserve(LaunchStatus::Scheduled, "t1", "b1", 1, false)
+                .reserve(open(LaunchStatus::Scheduled), "t1", "b1", 1, false)
                 .unwrap(),
             vec![2]
         );

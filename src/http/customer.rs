@@ -12,6 +12,7 @@ use crate::actors::launch::directory::DispatchError;
 use crate::actors::launch::{
     BookingFailure, BookingRequest, CancelFailure, CancelRequest, LaunchBoard, LaunchDirectory,
 };
+use crate::clock::SharedClock;
 use crate::domain::booking::{
     BookingRefusal, Cancellation, MAX_SEATS_PER_BOOKING, MAX_SEATS_PER_VIP_BOOKING, Passenger,
     is_vip, refund_for_cancellation,
@@ -31,6 +32,7 @@ pub struct CustomerState {
     pub directory: LaunchDirectory,
     pub store: CustomerStore,
     pub audit: AuditLog,
+    pub clock: SharedClock,
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -104,9 +106,9 @@ pub async fn list_launches(
 ) -> Result<HttpResponse, ApiError> {
     let query = params.into_inner().parse()?;
     let body = if query.is_default() {
-        state.board.default_listing_json()
+        state.board.default_listing_json(state.clock.now())
     } else {
-        LaunchBoard::listing_json(&state.board.list(&query))
+        LaunchBoard::listing_json(&state.board.list(&query, state.clock.now()))
     }
     .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
@@ -123,7 +125,7 @@ pub async fn launch_by_slug(
 ) -> Result<HttpResponse, ApiError> {
     let launch = state
         .board
-        .by_slug(&slug)
+        .by_slug(&slug, state.clock.now())
         .ok_or(ApiError::NotFound("launch"))?;
     Ok(HttpResponse::Ok().json(launch))
 }
@@ -227,7 +229,9 @@ fn parse_passengers(inputs: &[PassengerInput]) -> Result<Vec<Passenger>, ApiErro
 fn refusal_error(refusal: BookingRefusal) -> ApiError {
     let message = refusal.to_string();
     match refusal {
-        BookingRefusal::NotBookable(_) => ApiError::conflict("launch_not_bookable", message),
+        BookingRefusal::NotBookable(_) | BookingRefusal::DatePassed => {
+            ApiError::conflict("launch_not_bookable", message)
+        }
         BookingRefusal::SeatCountOutOfRange { .. } => ApiError::Validation(message),
         BookingRefusal::AlreadyBooked => ApiError::conflict("already_booked", message),
         BookingRefusal::SoldOut => ApiError::Conflict {
@@ -249,6 +253,7 @@ fn refusal_error(refusal: BookingRefusal) -> ApiError {
     responses((status = 201, body = Booking), (status = 200, description = "replay of an earlier request", body = Booking),
         (status = 400, description = "invalid passengers or header"), (status = 401), (status = 403),
         (status = 404, description = "unknown launch"), (status = 409, description = "refused by a booking rule"),
+        (status = 422, description = "the Idempotency-Key was first used with another request"),
         (status = 503, description = "launch busy or restarting; retry after the Retry-After header")),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id()))]
@@ -301,6 +306,12 @@ pub async fn create_booking(
         }
         Err(DispatchError::Failed(BookingFailure::Refused(refusal))) => {
             return Err(refusal_error(refusal));
+        }
+        Err(DispatchError::Failed(BookingFailure::KeyReused)) => {
+            return Err(ApiError::Unprocessable {
+                code: "idempotency_key_reused",
+                message: "this Idempotency-Key was first used with another request (launch or passengers); send a new key for a new booking".to_owned(),
+            });
         }
     };
     let booking = receipt.booking;
@@ -381,7 +392,7 @@ pub async fn refund_preview(
         .board
         .by_id(&booking.launch_id)
         .is_none_or(|launch| launch.status.is_final());
-    let refund = refund_for_cancellation(booking.total_cents, Utc::now(), booking.launch_at);
+    let refund = refund_for_cancellation(booking.total_cents, state.clock.now(), booking.launch_at);
     Ok(HttpResponse::Ok().json(RefundPreview {
         booking_id: booking.id,
         refund_percent: refund.percent,

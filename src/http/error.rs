@@ -29,6 +29,10 @@ pub enum ApiError {
         message: String,
         free_seats: Option<u32>,
     },
+    /// Well formed, but at odds with what the server already holds (an idempotency key first
+    /// used with another request).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
     #[error("too many attempts, try again later")]
     RateLimited { retry_after_secs: u64 },
     #[error("the service is busy, try again shortly")]
@@ -58,7 +62,7 @@ impl ApiError {
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not_found",
-            ApiError::Conflict { code, .. } => code,
+            ApiError::Conflict { code, .. } | ApiError::Unprocessable { code, .. } => code,
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable { .. } => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -83,6 +87,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -142,6 +147,12 @@ mod tests {
             .status_code(),
             StatusCode::SERVICE_UNAVAILABLE
         );
+        let reused = ApiError::Unprocessable {
+            code: "idempotency_key_reused",
+            message: "used before".into(),
+        };
+        assert_eq!(reused.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(reused.code(), "idempotency_key_reused");
     }
 
     #[test]

@@ -9,8 +9,8 @@ use actix_web::web;
 use utoipa::OpenApi;
 
 use crate::actors::health::ActorRegistry;
+use crate::actors::launch::broadcast_listener::{BROADCAST_LISTENER, BroadcastListener};
 use crate::actors::launch::directory::LaunchDependencies;
-use crate::actors::launch::seat_listener::{SEAT_LISTENER, SeatChangeListener};
 use crate::actors::launch::{LaunchBoard, LaunchDirectory};
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
 use crate::actors::sync::customer::{BookingOutbox, CUSTOMER_SYNC_QUEUE, CustomerSyncHandler};
@@ -62,6 +62,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         bus: context.bus.clone(),
         process_id: process_id.clone(),
         booking_relay: booking_relay.clone(),
+        clock: context.clock.clone(),
     };
     let directory = LaunchDirectory::new(
         launch_supervisor,
@@ -83,6 +84,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
             directory: directory.clone(),
         });
         let listener_bus = context.bus.clone();
+        let listener_store = store.clone();
         let listener_directory = directory.clone();
         let listener_registry = registry.clone();
         Supervisor::new("customer-sync-supervisor", registry.clone())
@@ -113,9 +115,10 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                 )
                 .start()
             }))
-            .with_child(ActorChild::new(SEAT_LISTENER, move || {
-                SeatChangeListener::new(
+            .with_child(ActorChild::new(BROADCAST_LISTENER, move || {
+                BroadcastListener::new(
                     listener_bus.clone(),
+                    listener_store.clone(),
                     listener_directory.clone(),
                     listener_registry.clone(),
                     process_id.clone(),
@@ -147,6 +150,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         directory: directory.clone(),
         store,
         audit: audit.clone(),
+        clock: context.clock.clone(),
     });
     let flush_bookings: StopAction = Box::new(move || {
         Box::pin(async move {

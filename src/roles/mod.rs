@@ -17,6 +17,7 @@ use utoipa_scalar::{Scalar, Servable};
 use crate::actors::health::ActorRegistry;
 use crate::actors::sync::ConsumerShutdown;
 use crate::auth::TokenKeys;
+use crate::clock::SharedClock;
 use crate::config::{Role, Settings};
 use crate::http::health::HealthState;
 use crate::http::request_id::RequestTracing;
@@ -29,6 +30,7 @@ pub struct RoleContext {
     pub bus: Bus,
     pub token_keys: TokenKeys,
     pub consumers: ConsumerShutdown,
+    pub clock: SharedClock,
 }
 
 /// A step of the ordered shutdown, run after the HTTP server drained.

@@ -9,7 +9,6 @@ use std::time::Duration;
 use actix::{
     Actor, ActorContext, ActorFutureExt, AsyncContext, Context, Handler, ResponseFuture, WrapFuture,
 };
-use chrono::Utc;
 use tokio::sync::oneshot;
 
 use super::board::PublicLaunch;
@@ -17,19 +16,20 @@ use super::directory::LaunchDependencies;
 use super::ledger::Replay;
 use super::messages::{
     Book, BookingFailure, BookingReceipt, BookingRequest, Cancel, CancelFailure, CancelReceipt,
-    InjectPanic, LaunchChanged, SeatsChangedElsewhere,
+    InjectPanic, LaunchChanged, RecordLaunchChange, SeatsChangedElsewhere,
 };
 use crate::actors::health::{ActorState, HEARTBEAT_INTERVAL};
 use crate::actors::sync::outbox_relay::Publish;
 use crate::domain::booking::{
-    Cancellation, CancellationCause, SeatInventory, refund_for_cancellation, total_cents,
+    Cancellation, CancellationCause, SaleMoment, SeatInventory, booking_id_for,
+    refund_for_cancellation, request_fingerprint, total_cents,
 };
 use crate::domain::launch::LaunchStatus;
 use crate::storage::amqp::events::{LAUNCH_SEATS_CHANGED, LaunchSeatsChanged};
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::mongo::customer::{
-    Append, BookingDocument, BookingStatus, CustomerStore, LaunchDocument, LedgerEntry, LedgerHead,
-    OutboxEntry,
+    Append, BookingDocument, BookingStatus, CustomerStore, IdempotencyKeyDocument, LaunchDocument,
+    LaunchState, LedgerEntry, LedgerHead, OutboxEntry,
 };
 use crate::storage::mongo::never_sent;
 
@@ -50,12 +50,15 @@ const ANNOUNCE_INTERVAL: Duration = Duration::from_millis(200);
 
 type Reply = oneshot::Sender<Result<BookingReceipt, BookingFailure>>;
 type CancelReply = oneshot::Sender<Result<CancelReceipt, CancelFailure>>;
+type RecordReply = oneshot::Sender<Result<(), String>>;
 
 struct PendingBooking {
     document: BookingDocument,
     replies: Vec<Reply>,
     attempts: u32,
     is_vip: bool,
+    /// The idempotency key is known to be this request's (claimed by an earlier attempt).
+    key_claimed: bool,
 }
 
 struct PendingCancel {
@@ -65,17 +68,25 @@ struct PendingCancel {
     replies: Vec<CancelReply>,
 }
 
+/// A change of the launch itself, to be recorded in its ledger.
+struct PendingLaunch {
+    state: LaunchState,
+    replies: Vec<RecordReply>,
+}
+
 /// What the next ledger entry will record.
 enum Change {
     Book(PendingBooking),
     Cancel(PendingCancel),
+    Launch(PendingLaunch),
 }
 
 impl Change {
-    fn document(&self) -> &BookingDocument {
+    fn document(&self) -> Option<&BookingDocument> {
         match self {
-            Self::Book(pending) => &pending.document,
-            Self::Cancel(pending) => &pending.document,
+            Self::Book(pending) => Some(&pending.document),
+            Self::Cancel(pending) => Some(&pending.document),
+            Self::Launch(_) => None,
         }
     }
 }
@@ -85,6 +96,8 @@ pub struct LaunchActor {
     launch_id: String,
     dependencies: LaunchDependencies,
     mailbox_capacity: usize,
+    /// The launch as given at start, until it is loaded.
+    known: Option<LaunchDocument>,
     launch: Option<LaunchDocument>,
     ledger: Replay,
     /// The ledger's seats plus those reserved for bookings not yet written.
@@ -107,35 +120,41 @@ struct StoredLaunch {
     ledger: Replay,
 }
 
-async fn load(store: &CustomerStore, launch_id: &str) -> Result<StoredLaunch, String> {
-    let launch = store
+/// The launch as the customer DB or a broadcast (`known`, which may be ahead of the store)
+/// gives it, whichever is newer, and then as its ledger's latest recorded state leaves it.
+async fn load(
+    store: &CustomerStore,
+    launch_id: &str,
+    known: Option<LaunchDocument>,
+) -> Result<StoredLaunch, String> {
+    let stored = store
         .launch(launch_id)
         .await
-        .map_err(|error| error.to_string())?
-        .ok_or_else(|| format!("launch {launch_id} is not in the customer DB"))?;
+        .map_err(|error| error.to_string())?;
+    let launch = match (stored, known) {
+        (Some(stored), Some(known)) if known.revision > stored.revision => known,
+        (Some(stored), _) => stored,
+        (None, Some(known)) => known,
+        (None, None) => return Err(format!("launch {launch_id} is not in the customer DB")),
+    };
     let entries = store
         .ledger_of(launch_id)
         .await
         .map_err(|error| error.to_string())?;
-    Ok(StoredLaunch {
-        launch,
-        ledger: Replay::of(entries),
-    })
-}
-
-/// Same traveller + same idempotency key = same booking id, across retries, restarts and processes.
-pub fn booking_id_for(traveler_id: &str, idempotency_key: &str) -> String {
-    uuid::Uuid::new_v5(
-        &uuid::Uuid::NAMESPACE_OID,
-        format!("{traveler_id}\n{idempotency_key}").as_bytes(),
-    )
-    .to_string()
+    let ledger = Replay::of(entries);
+    let launch = ledger
+        .launch()
+        .and_then(|state| state.applied_to(&launch))
+        .unwrap_or(launch);
+    Ok(StoredLaunch { launch, ledger })
 }
 
 /// What a batch write achieved.
 enum WriteOutcome {
-    /// The entry is stored; the outbox entry of its events has this id.
-    Stored { outbox_key: String },
+    /// The entry is stored; the outbox entry of its events has this id (none without bookings).
+    Stored { outbox_key: Option<String> },
+    /// Every change of the batch was refused before the write: nothing to store.
+    Nothing,
     /// Another process holds the entry's position: nothing of the batch is stored.
     PositionTaken,
     /// Nothing of the batch is stored.
@@ -144,17 +163,44 @@ enum WriteOutcome {
     Unknown(String),
 }
 
+/// The idempotency keys of the batch's new bookings, claimed before anything is written:
+/// returns the bookings whose key was first used with another request.
+async fn claim_keys(
+    store: &CustomerStore,
+    claims: &[(String, IdempotencyKeyDocument)],
+) -> Result<std::collections::HashSet<String>, String> {
+    let documents: Vec<IdempotencyKeyDocument> =
+        claims.iter().map(|(_, claim)| claim.clone()).collect();
+    let taken = store
+        .claim_keys(&documents)
+        .await
+        .map_err(|error| error.to_string())?;
+    let reused = claims
+        .iter()
+        .filter(|(_, claim)| {
+            taken
+                .iter()
+                .any(|stored| stored.id == claim.id && stored.request != claim.request)
+        })
+        .map(|(booking_id, _)| booking_id.clone())
+        .collect();
+    Ok(reused)
+}
+
 /// The outbox entry goes first, so that no recorded change lacks its event (an outbox entry
 /// whose bookings are never recorded is dropped by the relay after a grace period).
 async fn write_batch(store: &CustomerStore, entry: &LedgerEntry) -> WriteOutcome {
-    let outbox = OutboxEntry::for_bookings(&entry.bookings);
-    if let Err(error) = store.insert_outbox(&outbox).await {
-        return WriteOutcome::NotStored(error.to_string());
-    }
+    let outbox = if entry.bookings.is_empty() {
+        None
+    } else {
+        let outbox = OutboxEntry::for_bookings(&entry.bookings);
+        if let Err(error) = store.insert_outbox(&outbox).await {
+            return WriteOutcome::NotStored(error.to_string());
+        }
+        Some(outbox.id)
+    };
     match store.append_ledger(entry).await {
-        Ok(Append::Written) => WriteOutcome::Stored {
-            outbox_key: outbox.id,
-        },
+        Ok(Append::Written) => WriteOutcome::Stored { outbox_key: outbox },
         Ok(Append::PositionTaken) => WriteOutcome::PositionTaken,
         Err(error) if never_sent(&error) => WriteOutcome::NotStored(error.to_string()),
         Err(error) => WriteOutcome::Unknown(error.to_string()),
@@ -174,6 +220,12 @@ fn reply_cancel_all(replies: Vec<CancelReply>, outcome: Result<CancelReceipt, Ca
     }
 }
 
+fn reply_record_all(replies: Vec<RecordReply>, outcome: Result<(), String>) {
+    for reply in replies {
+        let _caller_may_have_left = reply.send(outcome.clone());
+    }
+}
+
 /// Tells a change's callers that nothing was stored.
 fn fail(change: Change, error: &str) {
     match change {
@@ -185,20 +237,24 @@ fn fail(change: Change, error: &str) {
             pending.replies,
             Err(CancelFailure::Unavailable(error.to_owned())),
         ),
+        Change::Launch(pending) => reply_record_all(pending.replies, Err(error.to_owned())),
     }
 }
 
 impl LaunchActor {
+    /// `known` is the launch as a broadcast gave it, for a launch the customer DB may not hold yet.
     pub fn new(
         launch_id: String,
         dependencies: LaunchDependencies,
         mailbox_capacity: usize,
+        known: Option<LaunchDocument>,
     ) -> Self {
         Self {
             name: Self::actor_name(&launch_id),
             launch_id,
             dependencies,
             mailbox_capacity,
+            known,
             launch: None,
             ledger: Replay::default(),
             inventory: SeatInventory::new(0),
@@ -215,6 +271,15 @@ impl LaunchActor {
         format!("launch-{launch_id}")
     }
 
+    /// The launch's sale as it stands now, by the clock.
+    fn sale_moment(&self) -> Option<SaleMoment> {
+        self.launch.as_ref().map(|launch| SaleMoment {
+            status: launch.status,
+            launch_at: launch.launch_at,
+            now: self.dependencies.clock.now(),
+        })
+    }
+
     fn publish_to_board(&self) {
         if let Some(launch) = &self.launch {
             self.dependencies
@@ -225,7 +290,8 @@ impl LaunchActor {
 
     /// Hands the events of stored changes, with the outbox entry that stands for them, to the
     /// relay, which publishes them without reading the outbox.
-    fn hand_to_relay(&self, outbox_key: String, stored: &[BookingDocument]) {
+    fn hand_to_relay(&self, outbox_key: Option<String>, stored: &[BookingDocument]) {
+        let Some(outbox_key) = outbox_key else { return };
         if let Some(relay) = self.dependencies.booking_relay.get() {
             relay.do_send(Publish {
                 outbox_key,
@@ -239,6 +305,7 @@ impl LaunchActor {
         launch: &LaunchDocument,
         request: BookingRequest,
         booking_id: String,
+        request_fingerprint: String,
         seat_numbers: Vec<u32>,
     ) -> BookingDocument {
         let seats = u32::try_from(seat_numbers.len()).unwrap_or(u32::MAX);
@@ -255,13 +322,14 @@ impl LaunchActor {
             traveler_name: request.traveler_name,
             traveler_email: request.traveler_email,
             idempotency_key: request.idempotency_key,
+            request_fingerprint,
             seats,
             seat_numbers,
             price_per_seat_cents: launch.price_per_seat_cents,
             total_cents: total_cents(seats, launch.price_per_seat_cents),
             status: BookingStatus::Confirmed,
             passengers: request.passengers,
-            created_at: Utc::now(),
+            created_at: self.dependencies.clock.now(),
             event_id: uuid::Uuid::now_v7().to_string(),
             request_id: Some(request.request_id),
             cancellation: None,
@@ -272,7 +340,24 @@ impl LaunchActor {
         self.writing
             .iter_mut()
             .chain(self.pending.iter_mut())
-            .find(|change| change.document().id == booking_id)
+            .find(|change| {
+                change
+                    .document()
+                    .is_some_and(|document| document.id == booking_id)
+            })
+    }
+
+    /// A booking of this traveller with this key that is being written under another id (so
+    /// for another request).
+    fn key_in_flight_elsewhere(&self, traveler_id: &str, key: &str, booking_id: &str) -> bool {
+        self.writing.iter().chain(&self.pending).any(|change| {
+            matches!(change, Change::Book(_))
+                && change.document().is_some_and(|document| {
+                    document.traveler_id == traveler_id
+                        && document.idempotency_key == key
+                        && document.id != booking_id
+                })
+        })
     }
 
     /// Starts the next ledger write if none is running.
@@ -283,29 +368,101 @@ impl LaunchActor {
         }
         let take = self.pending.len().min(MAX_BATCH);
         self.writing = self.pending.drain(..take).collect();
-        let documents = self
+        let documents: Vec<BookingDocument> = self
             .writing
             .iter()
-            .map(|change| change.document().clone())
+            .filter_map(Change::document)
+            .cloned()
             .collect();
-        let entry = LedgerEntry::new(&self.launch_id, self.ledger.next_sequence(), documents);
+        let claimed_at = self.dependencies.clock.now();
+        let claims: Vec<(String, IdempotencyKeyDocument)> = self
+            .writing
+            .iter()
+            .filter_map(|change| match change {
+                Change::Book(pending) if !pending.key_claimed => Some(&pending.document),
+                _ => None,
+            })
+            .map(|document| {
+                let claim = IdempotencyKeyDocument::new(
+                    &document.traveler_id,
+                    &document.idempotency_key,
+                    &document.request_fingerprint,
+                    claimed_at,
+                );
+                (document.id.clone(), claim)
+            })
+            .collect();
+        let launch_change = self
+            .writing
+            .iter()
+            .filter_map(|change| match change {
+                Change::Launch(pending) => Some(pending.state.clone()),
+                _ => None,
+            })
+            .max_by_key(|state| state.revision);
+        let launch_id = self.launch_id.clone();
+        let sequence = self.ledger.next_sequence();
         let store = self.dependencies.store.clone();
         ctx.spawn(
             async move {
-                let outcome = write_batch(&store, &entry).await;
-                (entry, outcome)
+                let reused = match claim_keys(&store, &claims).await {
+                    Ok(reused) => reused,
+                    Err(error) => {
+                        let entry = LedgerEntry::new(&launch_id, sequence, Vec::new());
+                        return (entry, WriteOutcome::NotStored(error), Default::default());
+                    }
+                };
+                let bookings: Vec<BookingDocument> = documents
+                    .into_iter()
+                    .filter(|document| !reused.contains(&document.id))
+                    .collect();
+                let entry =
+                    LedgerEntry::new(&launch_id, sequence, bookings).recording(launch_change);
+                let outcome = if entry.bookings.is_empty() && entry.launch.is_none() {
+                    WriteOutcome::Nothing
+                } else {
+                    write_batch(&store, &entry).await
+                };
+                (entry, outcome, reused)
             }
             .into_actor(self)
-            .map(|(entry, outcome), actor, ctx| actor.finish_write(entry, outcome, ctx)),
+            .map(|(entry, outcome, reused), actor, ctx| {
+                actor.finish_write(entry, outcome, &reused, ctx)
+            }),
         );
     }
 
-    fn finish_write(&mut self, entry: LedgerEntry, outcome: WriteOutcome, ctx: &mut Context<Self>) {
-        let batch = std::mem::take(&mut self.writing);
+    fn finish_write(
+        &mut self,
+        entry: LedgerEntry,
+        outcome: WriteOutcome,
+        reused_keys: &std::collections::HashSet<String>,
+        ctx: &mut Context<Self>,
+    ) {
+        let mut batch = Vec::with_capacity(self.writing.len());
+        for change in std::mem::take(&mut self.writing) {
+            match change {
+                Change::Book(pending) if reused_keys.contains(&pending.document.id) => {
+                    let refused = Change::Book(pending);
+                    self.give_back(&refused);
+                    if let Change::Book(pending) = refused {
+                        reply_all(pending.replies, Err(BookingFailure::KeyReused));
+                    }
+                }
+                Change::Book(mut pending) => {
+                    // Claimed now, whatever becomes of the write.
+                    pending.key_claimed = true;
+                    batch.push(Change::Book(pending));
+                }
+                other => batch.push(other),
+            }
+        }
         match outcome {
+            WriteOutcome::Nothing => {}
             WriteOutcome::Stored { outbox_key } => {
                 self.hand_to_relay(outbox_key, &entry.bookings);
                 self.ledger.apply(entry);
+                self.adopt_recorded_launch();
                 for change in batch {
                     self.settle(change);
                 }
@@ -393,6 +550,54 @@ impl LaunchActor {
                 };
                 reply_cancel_all(pending.replies, Ok(receipt));
             }
+            Change::Launch(pending) => reply_record_all(pending.replies, Ok(())),
+        }
+    }
+
+    /// The launch as the ledger's latest recorded state leaves it, when that is newer than the
+    /// one held (written by this process, or read from another's entries).
+    fn adopt_recorded_launch(&mut self) {
+        if let Some(launch) = &self.launch
+            && let Some(newer) = self
+                .ledger
+                .launch()
+                .and_then(|state| state.applied_to(launch))
+        {
+            self.apply_launch(newer);
+        }
+    }
+
+    /// Takes a newer (or the same) revision of the launch; bookings still waiting for a write
+    /// are refused if the launch no longer sells.
+    fn apply_launch(&mut self, launch: LaunchDocument) {
+        if self
+            .launch
+            .as_ref()
+            .is_some_and(|current| current.revision > launch.revision)
+        {
+            return;
+        }
+        if launch.capacity != self.inventory.capacity() {
+            tracing::warn!(actor = %self.name, "capacity change ignored: seats are sold against the original capacity");
+        }
+        self.launch = Some(launch);
+        let Some(Err(refusal)) = self.sale_moment().map(SaleMoment::check) else {
+            return;
+        };
+        for change in std::mem::take(&mut self.pending) {
+            match change {
+                Change::Book(pending) => {
+                    let refused = Change::Book(pending);
+                    self.give_back(&refused);
+                    if let Change::Book(pending) = refused {
+                        reply_all(
+                            pending.replies,
+                            Err(BookingFailure::Refused(refusal.clone())),
+                        );
+                    }
+                }
+                other => self.pending.push(other),
+            }
         }
     }
 
@@ -431,6 +636,7 @@ impl LaunchActor {
                             for entry in entries {
                                 actor.ledger.apply(entry);
                             }
+                            actor.adopt_recorded_launch();
                             actor.decide_again();
                             actor.publish_to_board();
                             actor.cancel_all_if_aborted(ctx);
@@ -447,11 +653,10 @@ impl LaunchActor {
     /// Rebuilds the seats from the ledger, then reserves again for the bookings still waiting,
     /// in their order: some may now be refused, or found already made by another process.
     fn decide_again(&mut self) {
-        let Some((capacity, status)) = self
-            .launch
-            .as_ref()
-            .map(|launch| (launch.capacity, launch.status))
-        else {
+        let (Some(capacity), Some(sale)) = (
+            self.launch.as_ref().map(|launch| launch.capacity),
+            self.sale_moment(),
+        ) else {
             return;
         };
         self.inventory = self.ledger.inventory(capacity);
@@ -467,8 +672,16 @@ impl LaunchActor {
                         continue;
                     }
                     let document = &pending.document;
+                    if self
+                        .ledger
+                        .booking_by_key(&document.traveler_id, &document.idempotency_key)
+                        .is_some()
+                    {
+                        reply_all(pending.replies, Err(BookingFailure::KeyReused));
+                        continue;
+                    }
                     match self.inventory.reserve(
-                        status,
+                        sale,
                         &document.traveler_id,
                         &document.id,
                         document.seats,
@@ -493,6 +706,17 @@ impl LaunchActor {
                     }
                     _ => self.pending.push(Change::Cancel(pending)),
                 },
+                Change::Launch(pending) => {
+                    let recorded = self
+                        .ledger
+                        .launch()
+                        .is_some_and(|state| state.revision >= pending.state.revision);
+                    if recorded {
+                        reply_record_all(pending.replies, Ok(()));
+                    } else {
+                        self.pending.push(Change::Launch(pending));
+                    }
+                }
             }
         }
     }
@@ -574,13 +798,14 @@ impl LaunchActor {
         if launch.status != LaunchStatus::Aborted {
             return;
         }
-        let now = Utc::now();
+        let now = self.dependencies.clock.now();
         let queued: std::collections::HashSet<&str> = self
             .writing
             .iter()
             .chain(&self.pending)
             .filter(|change| matches!(change, Change::Cancel(_)))
-            .map(|change| change.document().id.as_str())
+            .filter_map(Change::document)
+            .map(|document| document.id.as_str())
             .collect();
         let cancelled: Vec<Change> = self
             .ledger
@@ -626,8 +851,9 @@ impl Actor for LaunchActor {
         });
         let store = self.dependencies.store.clone();
         let launch_id = self.launch_id.clone();
+        let known = self.known.take();
         // `wait` holds every message until the state is rebuilt from the store.
-        ctx.wait(async move { load(&store, &launch_id).await }.into_actor(self).map(|loaded, actor, ctx| {
+        ctx.wait(async move { load(&store, &launch_id, known).await }.into_actor(self).map(|loaded, actor, ctx| {
             match loaded {
                 Ok(stored) => {
                     actor.inventory = stored.ledger.inventory(stored.launch.capacity);
@@ -679,7 +905,7 @@ impl Handler<Cancel> for LaunchActor {
                 let status = launch.status;
                 return Box::pin(async move { Err(CancelFailure::LaunchOver(status)) });
             }
-            let now = Utc::now();
+            let now = self.dependencies.clock.now();
             let refund = refund_for_cancellation(booking.total_cents, now, launch.launch_at);
             let document = booking.cancelled(Cancellation {
                 cause: CancellationCause::Traveler,
@@ -709,7 +935,9 @@ impl Handler<Book> for LaunchActor {
     type Result = ResponseFuture<Result<BookingReceipt, BookingFailure>>;
 
     fn handle(&mut self, Book(request): Book, ctx: &mut Self::Context) -> Self::Result {
-        let booking_id = booking_id_for(&request.traveler_id, &request.idempotency_key);
+        let fingerprint = request_fingerprint(&self.launch_id, &request.passengers);
+        let booking_id =
+            booking_id_for(&request.traveler_id, &request.idempotency_key, &fingerprint);
         if let Some(existing) = self.ledger.booking(&booking_id) {
             let receipt = BookingReceipt {
                 booking: existing.clone(),
@@ -717,35 +945,46 @@ impl Handler<Book> for LaunchActor {
             };
             return Box::pin(async move { Ok(receipt) });
         }
+        // The key is checked before any booking rule, as the earlier request stands.
+        let key_reused = self
+            .ledger
+            .booking_by_key(&request.traveler_id, &request.idempotency_key)
+            .is_some()
+            || self.key_in_flight_elsewhere(
+                &request.traveler_id,
+                &request.idempotency_key,
+                &booking_id,
+            );
+        if key_reused {
+            return Box::pin(async { Err(BookingFailure::KeyReused) });
+        }
         let (reply, answer) = oneshot::channel();
         if let Some(Change::Book(pending)) = self.in_flight(&booking_id) {
             pending.replies.push(reply);
         } else {
-            let Some(launch) = self.launch.clone() else {
+            let (Some(launch), Some(sale)) = (self.launch.clone(), self.sale_moment()) else {
                 return Box::pin(async {
                     Err(BookingFailure::Unavailable("launch not loaded".to_owned()))
                 });
             };
             let seats = u32::try_from(request.passengers.len()).unwrap_or(u32::MAX);
             let is_vip = request.is_vip;
-            let reserved = self.inventory.reserve(
-                launch.status,
-                &request.traveler_id,
-                &booking_id,
-                seats,
-                is_vip,
-            );
+            let reserved =
+                self.inventory
+                    .reserve(sale, &request.traveler_id, &booking_id, seats, is_vip);
             match reserved {
                 Err(refusal) => {
                     return Box::pin(async move { Err(BookingFailure::Refused(refusal)) });
                 }
                 Ok(seat_numbers) => {
-                    let document = self.new_document(&launch, request, booking_id, seat_numbers);
+                    let document =
+                        self.new_document(&launch, request, booking_id, fingerprint, seat_numbers);
                     self.pending.push(Change::Book(PendingBooking {
                         document,
                         replies: vec![reply],
                         attempts: 0,
                         is_vip,
+                        key_claimed: false,
                     }));
                     self.publish_to_board();
                     self.write_pending(ctx);
@@ -766,19 +1005,57 @@ impl Handler<LaunchChanged> for LaunchActor {
     type Result = ();
 
     fn handle(&mut self, LaunchChanged(launch): LaunchChanged, ctx: &mut Self::Context) {
-        if self
-            .launch
-            .as_ref()
-            .is_some_and(|current| current.revision > launch.revision)
-        {
-            return;
-        }
-        if launch.capacity != self.inventory.capacity() {
-            tracing::warn!(actor = %self.name, "capacity change ignored: seats are sold against the original capacity");
-        }
-        self.launch = Some(launch);
+        self.apply_launch(launch);
         self.publish_to_board();
         self.cancel_all_if_aborted(ctx);
+    }
+}
+
+impl Handler<RecordLaunchChange> for LaunchActor {
+    type Result = ResponseFuture<Result<(), String>>;
+
+    fn handle(
+        &mut self,
+        RecordLaunchChange(launch): RecordLaunchChange,
+        ctx: &mut Self::Context,
+    ) -> Self::Result {
+        let state = LaunchState::of(&launch);
+        self.apply_launch(launch);
+        self.publish_to_board();
+        let recorded = self
+            .ledger
+            .launch()
+            .is_some_and(|known| known.revision >= state.revision);
+        if recorded {
+            self.cancel_all_if_aborted(ctx);
+            return Box::pin(async { Ok(()) });
+        }
+        let (reply, answer) = oneshot::channel();
+        let waiting = self
+            .writing
+            .iter_mut()
+            .chain(self.pending.iter_mut())
+            .find_map(|change| match change {
+                Change::Launch(pending) if pending.state.revision >= state.revision => {
+                    Some(pending)
+                }
+                _ => None,
+            });
+        match waiting {
+            Some(pending) => pending.replies.push(reply),
+            None => self.pending.push(Change::Launch(PendingLaunch {
+                state,
+                replies: vec![reply],
+            })),
+        }
+        // The change is written first; an abort's cancellations follow in the next entries.
+        self.write_pending(ctx);
+        self.cancel_all_if_aborted(ctx);
+        Box::pin(async move {
+            answer
+                .await
+                .unwrap_or_else(|_| Err("the launch actor stopped".to_owned()))
+        })
     }
 }
 

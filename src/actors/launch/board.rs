@@ -1,6 +1,8 @@
 //! The public launch listing, served from memory: each launch actor publishes its launch and
 //! free seats here after every change, and the listing endpoint reads it without a database
-//! round trip or an actor message. The unfiltered listing is kept serialised.
+//! round trip or an actor message. The unfiltered listing is kept serialised until a launch
+//! changes or the first listed launch's date passes: a launch leaves the listing by the clock,
+//! whatever its status says.
 
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,8 +48,8 @@ impl PublicLaunch {
     }
 
     /// Visitors see only launches that still sell seats.
-    pub fn is_listed(&self) -> bool {
-        self.free_seats > 0 && self.status.accepts_bookings()
+    pub fn is_listed(&self, now: DateTime<Utc>) -> bool {
+        self.free_seats > 0 && self.status.accepts_bookings() && now < self.launch_at
     }
 }
 
@@ -61,7 +63,14 @@ pub struct LaunchBoard {
     launches: DashMap<String, PublicLaunch>,
     slugs: DashMap<String, String>,
     version: AtomicU64,
-    cached_listing: RwLock<Option<(u64, Bytes)>>,
+    cached_listing: RwLock<Option<CachedListing>>,
+}
+
+struct CachedListing {
+    version: u64,
+    /// The first listed launch's date: the listing is stale from then on.
+    expires_at: Option<DateTime<Utc>>,
+    body: Bytes,
 }
 
 /// Filters and order of the public listing.
@@ -92,8 +101,8 @@ impl ListingQuery {
             && self.sort == ListingOrder::LaunchDate
     }
 
-    fn accepts(&self, launch: &PublicLaunch) -> bool {
-        launch.is_listed()
+    fn accepts(&self, launch: &PublicLaunch, now: DateTime<Utc>) -> bool {
+        launch.is_listed(now)
             && self
                 .destination
                 .is_none_or(|destination| launch.destination == destination)
@@ -112,24 +121,24 @@ impl LaunchBoard {
         self.version.fetch_add(1, Ordering::Release);
     }
 
-    pub fn by_slug(&self, slug: &str) -> Option<PublicLaunch> {
+    pub fn by_slug(&self, slug: &str, now: DateTime<Utc>) -> Option<PublicLaunch> {
         let id = self.slugs.get(slug)?.value().clone();
         self.launches
             .get(&id)
             .map(|entry| entry.value().clone())
-            .filter(PublicLaunch::is_listed)
+            .filter(|launch| launch.is_listed(now))
     }
 
     pub fn by_id(&self, id: &str) -> Option<PublicLaunch> {
         self.launches.get(id).map(|entry| entry.value().clone())
     }
 
-    pub fn list(&self, query: &ListingQuery) -> Vec<PublicLaunch> {
+    pub fn list(&self, query: &ListingQuery, now: DateTime<Utc>) -> Vec<PublicLaunch> {
         let mut launches: Vec<PublicLaunch> = self
             .launches
             .iter()
             .map(|entry| entry.value().clone())
-            .filter(|launch| query.accepts(launch))
+            .filter(|launch| query.accepts(launch, now))
             .collect();
         match query.sort {
             ListingOrder::LaunchDate => {
@@ -148,19 +157,25 @@ impl LaunchBoard {
         launches
     }
 
-    /// The unfiltered listing as JSON, rebuilt only when a launch changed since the last call.
-    pub fn default_listing_json(&self) -> Result<Bytes, serde_json::Error> {
+    /// The unfiltered listing as JSON, rebuilt only when a launch changed since the last call
+    /// or the first listed launch's date has passed.
+    pub fn default_listing_json(&self, now: DateTime<Utc>) -> Result<Bytes, serde_json::Error> {
         let version = self.version.load(Ordering::Acquire);
         if let Ok(cached) = self.cached_listing.read()
-            && let Some((cached_version, body)) = cached.as_ref()
-            && *cached_version == version
+            && let Some(cached) = cached.as_ref()
+            && cached.version == version
+            && cached.expires_at.is_none_or(|expires_at| now < expires_at)
         {
-            return Ok(body.clone());
+            return Ok(cached.body.clone());
         }
-        let launches = self.list(&ListingQuery::default());
+        let launches = self.list(&ListingQuery::default(), now);
         let body = Bytes::from(serde_json::to_vec(&Listing { items: &launches })?);
         if let Ok(mut cached) = self.cached_listing.write() {
-            *cached = Some((version, body.clone()));
+            *cached = Some(CachedListing {
+                version,
+                expires_at: launches.iter().map(|launch| launch.launch_at).min(),
+                body: body.clone(),
+            });
         }
         Ok(body)
     }
@@ -199,13 +214,13 @@ mod tests {
         board.publish(launch("a", 3, 100, Reach::Moon));
         board.publish(launch("b", 0, 100, Reach::Moon));
         let listed: Vec<String> = board
-            .list(&ListingQuery::default())
+            .list(&ListingQuery::default(), Utc::now())
             .into_iter()
             .map(|launch| launch.id)
             .collect();
         assert_eq!(listed, vec!["a"]);
-        assert!(board.by_slug("slug-a").is_some());
-        assert!(board.by_slug("slug-b").is_none());
+        assert!(board.by_slug("slug-a", Utc::now()).is_some());
+        assert!(board.by_slug("slug-b", Utc::now()).is_none());
     }
 
     #[test]
@@ -217,13 +232,16 @@ mod tests {
             max_price_cents: Some(500),
             ..ListingQuery::default()
         };
-        assert_eq!(board.list(&query).len(), 1);
+        assert_eq!(board.list(&query, Utc::now()).len(), 1);
         let query = ListingQuery {
             destination: Some(Reach::Mars),
             ..ListingQuery::default()
         };
         assert_eq!(
-            board.list(&query).first().map(|launch| launch.id.as_str()),
+            board
+                .list(&query, Utc::now())
+                .first()
+                .map(|launch| launch.id.as_str()),
             Some("dear")
         );
         let query = ListingQuery {
@@ -231,7 +249,10 @@ mod tests {
             ..ListingQuery::default()
         };
         assert_eq!(
-            board.list(&query).first().map(|launch| launch.id.as_str()),
+            board
+                .list(&query, Utc::now())
+                .first()
+                .map(|launch| launch.id.as_str()),
             Some("dear")
         );
     }
@@ -240,11 +261,32 @@ mod tests {
     fn cached_listing_follows_changes() {
         let board = LaunchBoard::default();
         board.publish(launch("a", 3, 100, Reach::Moon));
-        let first = board.default_listing_json().unwrap();
-        assert_eq!(first, board.default_listing_json().unwrap());
+        let first = board.default_listing_json(Utc::now()).unwrap();
+        assert_eq!(first, board.default_listing_json(Utc::now()).unwrap());
         board.publish(launch("a", 1, 100, Reach::Moon));
-        let second = board.default_listing_json().unwrap();
+        let second = board.default_listing_json(Utc::now()).unwrap();
         assert_ne!(first, second);
         assert!(String::from_utf8_lossy(&second).contains("\"free_seats\":1"));
+    }
+
+    #[test]
+    fn a_launch_whose_date_passed_leaves_the_listing_and_its_page() {
+        let board = LaunchBoard::default();
+        let soon = PublicLaunch {
+            launch_at: Utc::now() + Duration::seconds(30),
+            ..launch("soon", 3, 100, Reach::Moon)
+        };
+        board.publish(soon.clone());
+        board.publish(launch("later", 3, 100, Reach::Moon));
+        let now = Utc::now();
+        let before = board.default_listing_json(now).unwrap();
+        assert!(String::from_utf8_lossy(&before).contains("\"soon\""));
+        let after_date = soon.launch_at + Duration::seconds(1);
+        let after = board.default_listing_json(after_date).unwrap();
+        assert!(!String::from_utf8_lossy(&after).contains("\"soon\""));
+        assert!(String::from_utf8_lossy(&after).contains("\"later\""));
+        assert!(board.by_slug("slug-soon", now).is_some());
+        assert!(board.by_slug("slug-soon", after_date).is_none());
+        assert!(board.by_slug("slug-soon", soon.launch_at).is_none());
     }
 }

@@ -2,7 +2,7 @@
 //! restart, and a count of callers waiting on it, which bounds its mailbox).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use actix::{Actor, Addr, Handler, Message};
@@ -12,11 +12,12 @@ use super::actor::LaunchActor;
 use super::board::LaunchBoard;
 use super::messages::{
     Book, BookingFailure, BookingReceipt, BookingRequest, Cancel, CancelFailure, CancelReceipt,
-    CancelRequest, InjectPanic, LaunchChanged, SeatsChangedElsewhere,
+    CancelRequest, InjectPanic, LaunchChanged, RecordLaunchChange, SeatsChangedElsewhere,
 };
 use crate::actors::health::ActorRegistry;
 use crate::actors::supervisor::{ActorChild, AddChild, AddressSlot, Supervisor};
 use crate::actors::sync::OutboxRelay;
+use crate::clock::SharedClock;
 use crate::storage::amqp::Bus;
 use crate::storage::mongo::customer::{CustomerStore, LaunchDocument};
 
@@ -30,6 +31,8 @@ pub struct LaunchDependencies {
     /// Identifies this process in seat-change broadcasts, to ignore its own.
     pub process_id: String,
     pub booking_relay: AddressSlot<OutboxRelay>,
+    /// What "now" is for every sale.
+    pub clock: SharedClock,
 }
 
 #[derive(Clone)]
@@ -65,6 +68,8 @@ pub struct LaunchDirectory {
     dependencies: LaunchDependencies,
     mailbox_capacity: usize,
     answer_timeout: Duration,
+    /// Fault injection: launch broadcasts are ignored, as if this process never received them.
+    deaf_to_launch_broadcasts: Arc<AtomicBool>,
 }
 
 impl LaunchDirectory {
@@ -80,6 +85,7 @@ impl LaunchDirectory {
             dependencies,
             mailbox_capacity,
             answer_timeout,
+            deaf_to_launch_broadcasts: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -105,9 +111,42 @@ impl LaunchDirectory {
         let capacity = self.mailbox_capacity;
         let slot = handle.slot.clone();
         let child = ActorChild::new(LaunchActor::actor_name(&launch_id), move || {
-            slot.set(LaunchActor::new(launch_id.clone(), dependencies.clone(), capacity).start())
+            let known = Some(launch.clone());
+            slot.set(
+                LaunchActor::new(launch_id.clone(), dependencies.clone(), capacity, known).start(),
+            )
         });
         self.supervisor.do_send(AddChild(Box::new(child)));
+    }
+
+    /// A launch change heard on the broadcast every process receives.
+    pub fn broadcast_heard(&self, launch: LaunchDocument) {
+        if !self.deaf_to_launch_broadcasts.load(Ordering::Acquire) {
+            self.ensure(launch);
+        }
+    }
+
+    /// Records a launch change in its seat ledger, so that a process that missed the change
+    /// loses its ledger position at its next sale, reads the change and refuses.
+    pub async fn record(&self, launch: LaunchDocument) -> Result<(), DispatchError<String>> {
+        let launch_id = launch.id.clone();
+        self.ensure(launch.clone());
+        self.wait_for_actor(&launch_id).await;
+        self.ask(&launch_id, RecordLaunchChange(launch)).await
+    }
+
+    /// A launch's actor is started by its supervisor after `ensure` returns: waits for it at
+    /// most the answer timeout (asking then says it is unavailable).
+    async fn wait_for_actor(&self, launch_id: &str) {
+        let started = tokio::time::Instant::now();
+        while self
+            .handle(launch_id)
+            .and_then(|handle| handle.slot.get())
+            .is_none()
+            && started.elapsed() < self.answer_timeout
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 
     fn handle(&self, launch_id: &str) -> Option<LaunchHandle> {
@@ -167,6 +206,12 @@ impl LaunchDirectory {
         if let Some(address) = self.handle(launch_id).and_then(|handle| handle.slot.get()) {
             address.do_send(SeatsChangedElsewhere);
         }
+    }
+
+    /// Fault injection: from now on this process misses every launch broadcast.
+    pub fn ignore_launch_broadcasts(&self) {
+        self.deaf_to_launch_broadcasts
+            .store(true, Ordering::Release);
     }
 
     /// Fault injection used by the supervision tests.

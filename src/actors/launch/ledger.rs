@@ -4,11 +4,15 @@
 use std::collections::HashMap;
 
 use crate::domain::booking::SeatInventory;
-use crate::storage::mongo::customer::{BookingDocument, BookingStatus, LedgerEntry};
+use crate::storage::mongo::customer::{BookingDocument, BookingStatus, LaunchState, LedgerEntry};
 
 #[derive(Debug, Default)]
 pub struct Replay {
     bookings: HashMap<String, BookingDocument>,
+    /// Each booking's id by its traveller and idempotency key.
+    by_key: HashMap<(String, String), String>,
+    /// The launch's latest state the ledger recorded.
+    launch: Option<LaunchState>,
     next_sequence: u64,
 }
 
@@ -25,8 +29,32 @@ impl Replay {
     pub fn apply(&mut self, entry: LedgerEntry) {
         self.next_sequence = self.next_sequence.max(entry.sequence + 1);
         for booking in entry.bookings {
+            self.by_key.insert(
+                (booking.traveler_id.clone(), booking.idempotency_key.clone()),
+                booking.id.clone(),
+            );
             self.bookings.insert(booking.id.clone(), booking);
         }
+        if let Some(state) = entry.launch
+            && self
+                .launch
+                .as_ref()
+                .is_none_or(|known| known.revision < state.revision)
+        {
+            self.launch = Some(state);
+        }
+    }
+
+    /// The launch's latest recorded state.
+    pub fn launch(&self) -> Option<&LaunchState> {
+        self.launch.as_ref()
+    }
+
+    /// The booking the traveller made with this idempotency key, whatever its request.
+    pub fn booking_by_key(&self, traveler_id: &str, key: &str) -> Option<&BookingDocument> {
+        self.by_key
+            .get(&(traveler_id.to_owned(), key.to_owned()))
+            .and_then(|booking_id| self.bookings.get(booking_id))
     }
 
     pub fn next_sequence(&self) -> u64 {
@@ -68,7 +96,9 @@ mod tests {
 
     use super::Replay;
     use crate::domain::booking::{Cancellation, CancellationCause, Passenger};
-    use crate::storage::mongo::customer::{BookingDocument, BookingStatus, LedgerEntry};
+    use crate::storage::mongo::customer::{
+        BookingDocument, BookingStatus, LaunchState, LedgerEntry,
+    };
 
     fn booking(id: &str, traveler: &str, seats: Vec<u32>) -> BookingDocument {
         BookingDocument {
@@ -84,6 +114,7 @@ mod tests {
             traveler_name: "T".into(),
             traveler_email: "t@astro.test".into(),
             idempotency_key: id.into(),
+            request_fingerprint: String::new(),
             seats: u32::try_from(seats.len()).unwrap(),
             seat_numbers: seats,
             price_per_seat_cents: 100,
@@ -141,6 +172,33 @@ mod tests {
         let inventory = replay.inventory(5);
         assert_eq!(inventory.free_seats(), 3);
         assert_eq!(inventory.active_booking_of("t1"), None);
+    }
+
+    #[test]
+    fn the_latest_recorded_launch_state_wins_and_bookings_are_found_by_key() {
+        use crate::domain::launch::LaunchStatus;
+        let state = |revision, status| LaunchState {
+            revision,
+            status,
+            launch_at: Utc::now(),
+            status_reason: None,
+        };
+        let first = booking("b1", "t1", vec![1]);
+        let replay = Replay::of(vec![
+            LedgerEntry::new("L", 0, vec![first]).recording(Some(state(2, LaunchStatus::Aborted))),
+            LedgerEntry::new("L", 1, Vec::new()).recording(Some(state(1, LaunchStatus::Scheduled))),
+        ]);
+        assert_eq!(
+            replay.launch().map(|launch| launch.status),
+            Some(LaunchStatus::Aborted),
+            "a late entry of an older revision does not undo a newer one"
+        );
+        assert_eq!(replay.next_sequence(), 2);
+        assert_eq!(
+            replay.booking_by_key("t1", "b1").map(|b| b.id.as_str()),
+            Some("b1")
+        );
+        assert!(replay.booking_by_key("t2", "b1").is_none());
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct BookingReceipt {
 pub enum BookingFailure {
     #[error(transparent)]
     Refused(#[from] BookingRefusal),
+    /// The idempotency key was first used with another request: nothing was booked.
+    #[error("this Idempotency-Key was already used with a different request")]
+    KeyReused,
     /// The store could not take the write; nothing was sold.
     #[error("the booking could not be stored: {0}")]
     Unavailable(String),
@@ -72,6 +75,13 @@ pub struct Cancel(pub CancelRequest);
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct LaunchChanged(pub LaunchDocument);
+
+/// The launch changed on the admin side and this process is the one that stores the change:
+/// the actor records it in the launch's ledger (so that an owner elsewhere that decides against
+/// the older state loses its position) and answers once the entry is stored.
+#[derive(Message)]
+#[rtype(result = "Result<(), String>")]
+pub struct RecordLaunchChange(pub LaunchDocument);
 
 /// Another process sold or released seats of this launch: read the ledger entries it appended.
 #[derive(Message)]

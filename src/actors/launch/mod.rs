@@ -5,10 +5,10 @@
 
 pub mod actor;
 pub mod board;
+pub mod broadcast_listener;
 pub mod directory;
 pub mod ledger;
 pub mod messages;
-pub mod seat_listener;
 
 pub use actor::LaunchActor;
 pub use board::LaunchBoard;

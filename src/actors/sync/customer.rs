@@ -51,7 +51,10 @@ impl EventHandler for CustomerSyncHandler {
                 }
                 Ok(())
             }
-            // The launch's actor applies a change itself (an abort cancels its bookings).
+            // Written to the customer DB once (this queue is shared), then recorded in the launch's
+            // seat ledger, which fences every process's actor; the broadcast listener of each
+            // process updates its board and actor. The actor applies a change itself (an abort
+            // cancels its bookings).
             LAUNCH_SCHEDULED | LAUNCH_CHANGED => {
                 let snapshot: LaunchSnapshot = event.data_as().map_err(malformed)?;
                 let launch = LaunchDocument::from_snapshot(&snapshot);
@@ -60,12 +63,17 @@ impl EventHandler for CustomerSyncHandler {
                     .apply_launch(&launch)
                     .await
                     .map_err(unreachable_store)?;
-                if applied {
-                    self.directory.ensure(launch);
-                } else {
+                if !applied {
                     tracing::info!(launch_id = %launch.id, revision = launch.revision, "older launch snapshot ignored");
+                    return Ok(());
                 }
-                Ok(())
+                // A redelivery (the store took it, the record failed) is applied again and
+                // recorded this time.
+                self.directory.record(launch).await.map_err(|error| {
+                    HandlerError::Transient(format!(
+                        "launch change not recorded in its ledger: {error:?}"
+                    ))
+                })
             }
             other => Err(HandlerError::Permanent(format!(
                 "unexpected event type {other}"

@@ -72,6 +72,40 @@ impl LaunchDocument {
     }
 }
 
+/// What a launch's sale depends on, as one revision of the admin side left it. Recorded in the
+/// launch's ledger when it changes, so that a process deciding a sale against an older state
+/// loses the entry's position, reads the change and decides again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaunchState {
+    pub revision: u32,
+    pub status: LaunchStatus,
+    pub launch_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+}
+
+impl LaunchState {
+    pub fn of(launch: &LaunchDocument) -> Self {
+        Self {
+            revision: launch.revision,
+            status: launch.status,
+            launch_at: launch.launch_at,
+            status_reason: launch.status_reason.clone(),
+        }
+    }
+
+    /// The launch as this state leaves it, if the state is newer than the launch's revision.
+    pub fn applied_to(&self, launch: &LaunchDocument) -> Option<LaunchDocument> {
+        (self.revision > launch.revision).then(|| LaunchDocument {
+            status: self.status,
+            launch_at: self.launch_at,
+            status_reason: self.status_reason.clone(),
+            revision: self.revision,
+            ..launch.clone()
+        })
+    }
+}
+
 /// One durable write to a launch's seats: the new state of every booking it sold or cancelled.
 /// Entries are numbered from 0 without gaps; a writer appends at the position after the last
 /// entry it knows, so its write succeeds only if it knew every earlier one, and a launch's
@@ -90,6 +124,9 @@ pub struct LedgerEntry {
     pub traveler_ids: Vec<String>,
     #[serde(with = "super::json_text")]
     pub bookings: Vec<BookingDocument>,
+    /// Set when the entry records a change of the launch itself (status, date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch: Option<LaunchState>,
 }
 
 impl LedgerEntry {
@@ -108,7 +145,13 @@ impl LedgerEntry {
             booking_ids: bookings.iter().map(|booking| booking.id.clone()).collect(),
             traveler_ids,
             bookings,
+            launch: None,
         }
+    }
+
+    pub fn recording(mut self, launch: Option<LaunchState>) -> Self {
+        self.launch = launch;
+        self
     }
 }
 
@@ -128,7 +171,9 @@ pub enum BookingStatus {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingDocument {
-    /// Derived from the traveller and the idempotency key, so a replay maps to the same booking.
+    /// Derived from the traveller, the idempotency key and the request (see
+    /// `domain::booking::booking_id_for`), so a replay maps to the same booking and no other
+    /// request can share its id.
     #[serde(rename = "_id")]
     pub id: String,
     pub launch_id: String,
@@ -142,6 +187,9 @@ pub struct BookingDocument {
     pub traveler_name: String,
     pub traveler_email: String,
     pub idempotency_key: String,
+    /// The fingerprint of the request the key first came with.
+    #[serde(default)]
+    pub request_fingerprint: String,
     pub seats: u32,
     pub seat_numbers: Vec<u32>,
     pub price_per_seat_cents: i64,
@@ -289,6 +337,27 @@ impl LedgerHead {
     }
 }
 
+/// An idempotency key as first used: `_id` = traveller and key (traveller ids hold no `:`), so
+/// the store lets a key be claimed once, whatever launch or process the request reaches;
+/// `request` is the fingerprint of the request it came with. Kept for good, like its booking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdempotencyKeyDocument {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub request: String,
+    pub claimed_at: DateTime<Utc>,
+}
+
+impl IdempotencyKeyDocument {
+    pub fn new(traveler_id: &str, key: &str, request: &str, claimed_at: DateTime<Utc>) -> Self {
+        Self {
+            id: format!("{traveler_id}:{key}"),
+            request: request.to_owned(),
+            claimed_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TravelerDocument {
     #[serde(rename = "_id")]
@@ -303,6 +372,7 @@ pub struct CustomerStore {
     ledger: Collection<LedgerEntry>,
     heads: Collection<LedgerHead>,
     outbox: Collection<OutboxEntry>,
+    idempotency_keys: Collection<IdempotencyKeyDocument>,
     travelers: Collection<TravelerDocument>,
 }
 
@@ -313,6 +383,7 @@ impl CustomerStore {
             ledger: database.collection("seat_ledger"),
             heads: database.collection("seat_ledger_heads"),
             outbox: database.collection("booking_outbox"),
+            idempotency_keys: database.collection("idempotency_keys"),
             travelers: database.collection("travelers"),
         }
     }
@@ -418,6 +489,47 @@ impl CustomerStore {
             true => Ok(Append::Written),
             false => Ok(Append::PositionTaken),
         }
+    }
+
+    /// Claims the keys (one unordered insert for a whole batch) and returns, for those claimed
+    /// before, the stored claims: the caller compares their requests with its own.
+    #[tracing::instrument(skip_all, fields(keys = claims.len()))]
+    pub async fn claim_keys(
+        &self,
+        claims: &[IdempotencyKeyDocument],
+    ) -> Result<Vec<IdempotencyKeyDocument>, StoreError> {
+        if claims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let unordered = mongodb::options::InsertManyOptions::builder()
+            .ordered(false)
+            .build();
+        let error = match self
+            .idempotency_keys
+            .insert_many(claims)
+            .with_options(unordered)
+            .await
+        {
+            Ok(_) => return Ok(Vec::new()),
+            Err(error) if is_duplicate_key(&error) => error,
+            Err(error) => return Err(error),
+        };
+        let taken: Vec<&str> = match error.kind.as_ref() {
+            mongodb::error::ErrorKind::InsertMany(failure) => failure
+                .write_errors
+                .iter()
+                .flatten()
+                .filter_map(|write_error| claims.get(write_error.index))
+                .map(|claim| claim.id.as_str())
+                .collect(),
+            // A single-document batch may report its duplicate as a plain write error.
+            _ => claims.iter().map(|claim| claim.id.as_str()).collect(),
+        };
+        self.idempotency_keys
+            .find(doc! {"_id": {"$in": taken}})
+            .await?
+            .try_collect()
+            .await
     }
 
     /// Each booking in the latest state the ledger entries matching `filter` give it.
