@@ -68,6 +68,11 @@ impl Application {
             .map(|running| running.registry.clone())
     }
 
+    /// Fault injection: the broker connection drops, as a network cut would.
+    pub async fn sever_broker_connection(&self) {
+        self.bus.sever().await;
+    }
+
     /// The launch actors of the customer role, for fault-injection tests.
     pub fn customer_directory(&self) -> Option<crate::actors::launch::LaunchDirectory> {
         self.roles

@@ -421,8 +421,13 @@ impl TestApp {
     }
 
     pub async fn public_launches(&self) -> Vec<Value> {
+        self.public_launches_at(&self.customer_url).await
+    }
+
+    /// The public listing of the customer API at `base` (another process).
+    pub async fn public_launches_at(&self, base: &str) -> Vec<Value> {
         let response = self
-            .get(format!("{}/api/customer/launches", self.customer_url), None)
+            .get(format!("{base}/api/customer/launches"), None)
             .await;
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.unwrap();
@@ -450,11 +455,30 @@ impl TestApp {
         seats: usize,
         idempotency_key: &str,
     ) -> Response {
+        self.book_at(
+            &self.customer_url,
+            traveler,
+            launch_id,
+            seats,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// As `book`, on the customer API at `base` (another process).
+    pub async fn book_at(
+        &self,
+        base: &str,
+        traveler: &SignedIn,
+        launch_id: &str,
+        seats: usize,
+        idempotency_key: &str,
+    ) -> Response {
         let passengers: Vec<Value> = (0..seats)
             .map(|index| json!({"name": format!("Passenger {index}"), "email": format!("p{index}@astro.test"), "phone": "+1 555 0100", "age": 30}))
             .collect();
         self.client
-            .post(format!("{}/api/customer/bookings", self.customer_url))
+            .post(format!("{base}/api/customer/bookings"))
             .bearer_auth(&traveler.token)
             .header("Idempotency-Key", idempotency_key)
             .json(&json!({"launch_id": launch_id, "passengers": passengers}))

@@ -12,4 +12,6 @@ mod cancellation;
 mod customer;
 mod flow;
 mod helpers;
+mod idempotency;
+mod scaled_customers;
 mod system;

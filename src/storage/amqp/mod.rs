@@ -328,6 +328,17 @@ impl Bus {
         Ok(())
     }
 
+    /// Fault injection: drops the connection as a network cut would; consumers see their
+    /// channel close, and the next use of the bus connects again.
+    pub async fn sever(&self) {
+        let link = self.link.write().ok().and_then(|mut slot| slot.take());
+        if let Some(link) = link
+            && let Err(error) = link.connection.close(320, "severed".into()).await
+        {
+            tracing::warn!(error = %error, "severing the broker connection failed");
+        }
+    }
+
     pub async fn close(&self) {
         let _no_reconnection_meanwhile = self.reconnecting.lock().await;
         self.closed.store(true, Ordering::Release);
