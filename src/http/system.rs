@@ -152,7 +152,7 @@ async fn store_new_user(
 ) -> Result<UserDocument, ApiError> {
     let name = PersonName::parse(name)?;
     let email = Email::parse(email)?;
-    let password = Password::parse(password)?;
+    let password = Password::parse_for(password, &email)?;
     let password_hash = auth::hash_password(password)
         .await
         .map_err(ApiError::internal)?;
