@@ -199,3 +199,88 @@ async fn a_password_holding_the_emails_local_part_is_refused() {
     assert_no_account(&app, &staff_email).await;
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn request_bodies_with_unknown_fields_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let email = unique_email("climber");
+    let response = app
+        .register(&json!({"name": "Climber", "email": email, "password": "lunar-pass-12", "role": "admin"}))
+        .await;
+    assert_refused(response, "bad_request", "`role`").await;
+    assert_no_account(&app, &email).await;
+
+    let agency = app.create_agency().await;
+    let response = app
+        .post_json(
+            format!("{}/api/admin/rockets", app.admin_url),
+            Some(&agency.token),
+            &json!({"name": "Falcon", "model": "F9", "capacity": 4, "range": "moon", "active": false}),
+        )
+        .await;
+    assert_refused(response, "bad_request", "`active`").await;
+
+    let launch = app.bookable_launch(4).await;
+    let traveler = app.register_traveler().await;
+    let passenger =
+        json!({"name": "Pat", "email": "pat@astro.test", "phone": "+1 555 0100", "age": 30});
+    let mut passenger_with_seat = passenger.clone();
+    passenger_with_seat["seat_number"] = json!(1);
+    for (booking, field) in [
+        (
+            json!({"launch_id": launch["id"], "passengers": [passenger], "total_cents": 1}),
+            "`total_cents`",
+        ),
+        (
+            json!({"launch_id": launch["id"], "passengers": [passenger_with_seat]}),
+            "`seat_number`",
+        ),
+    ] {
+        let response = app
+            .client
+            .post(format!("{}/api/customer/bookings", app.customer_url))
+            .bearer_auth(&traveler.token)
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(&booking)
+            .send()
+            .await
+            .unwrap();
+        assert_refused(response, "bad_request", field).await;
+    }
+    let mine = app
+        .get_json(
+            format!("{}/api/customer/bookings", app.customer_url),
+            Some(&traveler.token),
+        )
+        .await
+        .unwrap();
+    assert_eq!(mine["items"], json!([]), "no booking was made");
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn bodies_of_the_wrong_type_or_size_get_a_json_problem() {
+    let app = spawn_app().await;
+    let register_url = format!("{}/api/system/auth/register", app.system_url);
+    let plain_text = app
+        .client
+        .post(&register_url)
+        .header("content-type", "text/plain")
+        .body(r#"{"name": "Ada", "email": "ada@astro.test", "password": "lunar-pass-12"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(plain_text, StatusCode::BAD_REQUEST, "bad_request").await;
+    let not_an_object = app.register(&json!(["Ada"])).await;
+    assert_problem(not_an_object, StatusCode::BAD_REQUEST, "bad_request").await;
+    let oversized = app
+        .register(&json!({"name": "x".repeat(100 * 1024), "email": "ada@astro.test", "password": "lunar-pass-12"}))
+        .await;
+    assert_problem(
+        oversized,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
+    app.stop().await;
+}
