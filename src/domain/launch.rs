@@ -119,19 +119,10 @@ impl LaunchStatus {
     }
 }
 
-/// A text field of a launch or rocket: trimmed, non-empty, bounded.
+/// A text field of a launch or rocket: plain text of at most 120 characters.
 pub fn parse_label(field: &str, raw: &str) -> Result<String, RuleViolation> {
     const MAX_LENGTH: usize = 120;
-    let trimmed = raw.trim();
-    if trimmed.is_empty()
-        || trimmed.chars().count() > MAX_LENGTH
-        || trimmed.chars().any(char::is_control)
-    {
-        return Err(RuleViolation::new(format!(
-            "{field} must have 1–{MAX_LENGTH} printable characters"
-        )));
-    }
-    Ok(trimmed.to_owned())
+    super::text::parse_plain_text(field, raw, MAX_LENGTH)
 }
 
 /// Seats on a rocket: a positive number, bounded so that one launch stays one actor's memory.

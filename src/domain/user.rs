@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::RuleViolation;
+use super::{RuleViolation, text};
 
 /// A person has exactly one role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -36,25 +36,44 @@ impl UserRole {
 }
 
 /// An email address, trimmed and lower-cased so that uniqueness is case-insensitive.
+///
+/// Parsed by `email_address`, the parser lettre checks its addresses with, so every address
+/// kept here can be mailed. On top of the RFC we refuse what the RFC allows but no mailbox
+/// provider hands out and what broke mails and syncs here: control, invisible and markup
+/// characters, whitespace, quoted local parts (they may hold `@`, spaces and anything else),
+/// display names (`Ada <ada@example.com>`), IP literals and domains that are not host names.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Email(String);
 
 impl Email {
+    pub const MAX_LENGTH: usize = 254;
+
     pub fn parse(raw: &str) -> Result<Self, RuleViolation> {
-        let normalized = raw.trim().to_lowercase();
-        let invalid =
-            || RuleViolation::new(format!("{:?} is not a valid email address", raw.trim()));
-        if normalized.len() > 254 || normalized.chars().any(char::is_whitespace) {
+        let trimmed = raw.trim();
+        if let Some(character) = text::forbidden_character(trimmed) {
+            return Err(text::forbidden_character_violation("email", character));
+        }
+        let normalized = trimmed.to_lowercase();
+        let invalid = || RuleViolation::new(format!("{trimmed:?} is not a valid email address"));
+        if normalized.len() > Self::MAX_LENGTH
+            || normalized.chars().any(|c| c.is_whitespace() || c == '"')
+        {
             return Err(invalid());
         }
-        let (local, domain) = normalized.split_once('@').ok_or_else(invalid)?;
-        let domain_ok = !domain.is_empty()
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains('@')
-            && domain.contains('.');
-        if local.is_empty() || !domain_ok {
+        let options = email_address::Options::default()
+            .with_required_tld()
+            .without_display_text()
+            .without_domain_literal();
+        let address = email_address::EmailAddress::parse_with_options(&normalized, options)
+            .map_err(|_| invalid())?;
+        // email_address lets a domain label hold any atom character (`!`, `$`, `{`…); a host
+        // name has letters (any script, for international domains), digits and hyphens.
+        let host_name = address
+            .domain()
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        if !host_name {
             return Err(invalid());
         }
         Ok(Self(normalized))
@@ -62,6 +81,13 @@ impl Email {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The part before the `@` (quoted local parts are refused, so it holds no `@`).
+    pub fn local_part(&self) -> &str {
+        self.0
+            .split_once('@')
+            .map_or(self.as_str(), |(local, _)| local)
     }
 }
 
@@ -87,12 +113,30 @@ impl Password {
         Ok(Self(raw.to_owned()))
     }
 
+    /// A local part this short ("al", "it") is too likely in any password to refuse it.
+    pub const MIN_REFUSED_LOCAL_PART: usize = 3;
+
+    /// The rule, and the password must not contain the part of the account's email before the
+    /// `@`, in any case: it is the first thing a guesser tries.
+    pub fn parse_for(raw: &str, email: &Email) -> Result<Self, RuleViolation> {
+        let password = Self::parse(raw)?;
+        let local_part = email.local_part();
+        if local_part.chars().count() >= Self::MIN_REFUSED_LOCAL_PART
+            && raw.to_lowercase().contains(local_part)
+        {
+            return Err(RuleViolation::new(
+                "password must not contain the part of your email before the @",
+            ));
+        }
+        Ok(password)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
 }
 
-/// A non-empty, trimmed display name of bounded length.
+/// A person's or an agency's display name: plain text of bounded length.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PersonName(String);
@@ -101,17 +145,7 @@ impl PersonName {
     pub const MAX_LENGTH: usize = 120;
 
     pub fn parse(raw: &str) -> Result<Self, RuleViolation> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty()
-            || trimmed.chars().count() > Self::MAX_LENGTH
-            || trimmed.chars().any(char::is_control)
-        {
-            return Err(RuleViolation::new(format!(
-                "name must have 1–{} printable characters",
-                Self::MAX_LENGTH
-            )));
-        }
-        Ok(Self(trimmed.to_owned()))
+        text::parse_plain_text("name", raw, Self::MAX_LENGTH).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -137,9 +171,67 @@ mod tests {
             "ada@example",
             "a b@example.com",
             "ada@.com",
+            "ada..b@example.com",
+            "ada@exa!mple.com",
+            "ada@[127.0.0.1]",
+            "Ada <ada@example.com>",
+            "<ada@example.com>",
+            "\"ada b\"@example.com",
+            "\"<b>ada</b>\"@example.com",
+            "<script>@example.com",
+            "ada@example.com<script>",
+            "ada\u{0}@example.com",
+            "ada\t@example.com",
+            "ada\u{200B}@example.com",
+            "ada\u{202E}@example.com",
+            "\u{FEFF}ada@example.com",
+            "ada@exam\u{200D}ple.com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
+        let hidden = Email::parse("ada\u{202E}@example.com").unwrap_err().0;
+        assert!(hidden.contains("U+202E"), "{hidden}");
+    }
+
+    #[test]
+    fn every_kept_email_can_be_mailed() {
+        for good in [
+            "ada@example.com",
+            "ada.lovelace+rockets@mail.example.co.uk",
+            "o'brien@example.ie",
+            "zoë@example.com",
+            "ada@bücher.example",
+            "李@例子.中国",
+        ] {
+            let email = Email::parse(good).unwrap();
+            let mailbox: Result<lettre::Address, _> = email.as_str().parse();
+            assert!(mailbox.is_ok(), "{good:?} is kept but lettre refuses it");
+        }
+    }
+
+    #[test]
+    fn the_local_part_is_what_comes_before_the_at() {
+        let email = Email::parse("Galileo.G@Example.com").unwrap();
+        assert_eq!(email.local_part(), "galileo.g");
+    }
+
+    #[test]
+    fn a_password_must_not_contain_the_emails_local_part() {
+        let galileo = Email::parse("galileo@example.com").unwrap();
+        assert!(Password::parse_for("jupiter-moons-1610", &galileo).is_ok());
+        for bad in ["galileo1610x", "1610-GALILEO", "MyGaLiLeO-pass1"] {
+            let refused = Password::parse_for(bad, &galileo);
+            assert!(refused.is_err(), "{bad:?} holds the local part");
+        }
+        let short = Email::parse("it@example.com").unwrap();
+        assert!(
+            Password::parse_for("itpassword123", &short).is_ok(),
+            "a two-letter local part is not refused"
+        );
+        assert!(
+            Password::parse_for("short1", &galileo).is_err(),
+            "the base rule still holds"
+        );
     }
 
     #[test]
@@ -160,6 +252,21 @@ mod tests {
         assert!(PersonName::parse("   ").is_err());
         assert!(PersonName::parse(&"x".repeat(121)).is_err());
         assert!(PersonName::parse("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn names_are_plain_text() {
+        assert!(PersonName::parse("Zoë Ñúñez-O'Brien").is_ok());
+        assert!(PersonName::parse("李小龙").is_ok());
+        for bad in [
+            "Ada\u{200B}",
+            "Ada\u{202E}",
+            "\u{FEFF}Ada",
+            "<b>Ada</b>",
+            "Ada\tL",
+        ] {
+            assert!(PersonName::parse(bad).is_err(), "{bad:?} should be refused");
+        }
     }
 
     #[test]

@@ -72,6 +72,7 @@ pub struct Listing<T: Serialize> {
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RocketInput {
     name: String,
     model: String,
@@ -139,6 +140,7 @@ pub async fn create_rocket(
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LaunchInput {
     rocket_id: String,
     mission_name: String,
@@ -302,6 +304,7 @@ pub async fn schedule_launch(
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AbortInput {
     /// Told to the travellers in the cancellation email.
     reason: String,

@@ -131,6 +131,7 @@ pub async fn launch_by_slug(
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PassengerInput {
     name: String,
     email: String,
@@ -139,6 +140,7 @@ pub struct PassengerInput {
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BookingInput {
     launch_id: String,
     passengers: Vec<PassengerInput>,

@@ -22,6 +22,8 @@ pub enum ApiError {
     Forbidden,
     #[error("{0} not found")]
     NotFound(&'static str),
+    #[error("the body is larger than {limit_bytes} bytes")]
+    PayloadTooLarge { limit_bytes: usize },
     /// A rule refused the request; `code` is one of the stable codes in docs/api.md.
     #[error("{message}")]
     Conflict {
@@ -62,6 +64,7 @@ impl ApiError {
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not_found",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::Conflict { code, .. } | ApiError::Unprocessable { code, .. } => code,
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable { .. } => "unavailable",
@@ -86,6 +89,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -132,6 +136,10 @@ mod tests {
             StatusCode::BAD_REQUEST
         );
         assert_eq!(ApiError::Forbidden.status_code(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            ApiError::PayloadTooLarge { limit_bytes: 1 }.status_code(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
         assert_eq!(
             ApiError::conflict("sold_out", "none left").status_code(),
             StatusCode::CONFLICT

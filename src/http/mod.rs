@@ -23,19 +23,7 @@ pub fn configure_extractors(config: &mut web::ServiceConfig) {
         .app_data(
             web::JsonConfig::default()
                 .limit(JSON_LIMIT_BYTES)
-                .error_handler(|error, _| {
-                    let message = match &error {
-                        actix_web::error::JsonPayloadError::ContentType => {
-                            "expected a JSON body with Content-Type: application/json".to_owned()
-                        }
-                        actix_web::error::JsonPayloadError::Overflow { .. }
-                        | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
-                            format!("JSON body larger than {JSON_LIMIT_BYTES} bytes")
-                        }
-                        other => format!("malformed JSON body: {other}"),
-                    };
-                    ApiError::BadRequest(message).into()
-                }),
+                .error_handler(|error, _| json_body_error(&error).into()),
         )
         .app_data(web::QueryConfig::default().error_handler(|error, _| {
             ApiError::BadRequest(format!("malformed query: {error}")).into()
@@ -43,6 +31,27 @@ pub fn configure_extractors(config: &mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::BadRequest(format!("malformed path: {error}")).into()
         }));
+}
+
+/// Why a JSON body was refused, worded for the sender. A body with a field the endpoint does not
+/// know is refused rather than ignored (every request body denies unknown fields), and serde's
+/// message names the field: "unknown field `role`, expected one of `name`, `email`, `password`".
+fn json_body_error(error: &actix_web::error::JsonPayloadError) -> ApiError {
+    use actix_web::error::{JsonPayloadError, PayloadError};
+    match error {
+        JsonPayloadError::ContentType => ApiError::BadRequest(
+            "expected a JSON body with Content-Type: application/json".to_owned(),
+        ),
+        JsonPayloadError::Overflow { .. }
+        | JsonPayloadError::OverflowKnownLength { .. }
+        | JsonPayloadError::Payload(PayloadError::Overflow) => ApiError::PayloadTooLarge {
+            limit_bytes: JSON_LIMIT_BYTES,
+        },
+        JsonPayloadError::Deserialize(cause) => {
+            ApiError::BadRequest(format!("invalid JSON body: {cause}"))
+        }
+        other => ApiError::BadRequest(format!("unreadable JSON body: {other}")),
+    }
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {

@@ -116,6 +116,7 @@ pub struct Session {
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Registration {
     name: String,
     email: String,
@@ -123,6 +124,7 @@ pub struct Registration {
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewAccount {
     name: String,
     email: String,
@@ -132,12 +134,14 @@ pub struct NewAccount {
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Credentials {
     email: String,
     password: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     refresh_token: String,
 }
@@ -152,7 +156,7 @@ async fn store_new_user(
 ) -> Result<UserDocument, ApiError> {
     let name = PersonName::parse(name)?;
     let email = Email::parse(email)?;
-    let password = Password::parse(password)?;
+    let password = Password::parse_for(password, &email)?;
     let password_hash = auth::hash_password(password)
         .await
         .map_err(ApiError::internal)?;

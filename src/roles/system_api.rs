@@ -182,7 +182,7 @@ pub async fn seed_it_employee(settings: &Settings) -> anyhow::Result<()> {
         anyhow::bail!("set ASTRO_SEED_IT_EMAIL and ASTRO_SEED_IT_PASSWORD to seed the IT employee");
     };
     let email = Email::parse(email)?;
-    let password = Password::parse(password.expose())?;
+    let password = Password::parse_for(password.expose(), &email)?;
     let name = PersonName::parse(&settings.seed_it_name)?;
     let database = crate::storage::mongo::connect(
         &settings.system_mongo_url,

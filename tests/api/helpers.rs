@@ -281,15 +281,21 @@ impl TestApp {
         self.login(IT_EMAIL, IT_PASSWORD).await
     }
 
+    /// `POST /api/system/auth/register` with this body, sent as it is.
+    pub async fn register(&self, body: &Value) -> Response {
+        self.post_json(
+            format!("{}/api/system/auth/register", self.system_url),
+            None,
+            body,
+        )
+        .await
+    }
+
     pub async fn register_traveler(&self) -> SignedIn {
         let email = format!("traveler-{}@astro.test", uuid::Uuid::new_v4().simple());
         let password = "traveler-pass-1";
         let response = self
-            .post_json(
-                format!("{}/api/system/auth/register", self.system_url),
-                None,
-                &json!({"name": "Tess Traveler", "email": email, "password": password}),
-            )
+            .register(&json!({"name": "Tess Traveler", "email": email, "password": password}))
             .await;
         assert_eq!(response.status(), StatusCode::CREATED, "register traveler");
         self.login(&email, password).await
@@ -504,9 +510,11 @@ pub async fn emails_to(client: &reqwest::Client, address: &str) -> Vec<Value> {
 
 /// Asserts a 4xx JSON problem with the given status and code.
 pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
-    assert_eq!(response.status(), status);
+    let received = response.status();
     let request_id_header = response.headers().get("x-request-id").cloned();
-    let body: Value = response.json().await.expect("problem body is JSON");
+    let text = response.text().await.expect("body read");
+    assert_eq!(received, status, "body: {text}");
+    let body: Value = serde_json::from_str(&text).expect("problem body is JSON");
     assert_eq!(body["code"], code, "body: {body}");
     assert!(
         body["message"]
@@ -528,14 +536,17 @@ impl TestApp {
 
     /// The customer DB of this test, as the customer API sees it.
     pub async fn customer_store(&self) -> astro_bookings::storage::mongo::customer::CustomerStore {
-        let database = astro_bookings::storage::mongo::connect(
-            &self.settings.customer_mongo_url,
-            &self.settings.customer_mongo_db,
-            "tests",
-        )
-        .await
-        .expect("customer DB reachable");
+        let settings = &self.settings;
+        let database =
+            test_database(&settings.customer_mongo_url, &settings.customer_mongo_db).await;
         astro_bookings::storage::mongo::customer::CustomerStore::new(&database)
+    }
+
+    /// The system DB of this test, as the system API sees it.
+    pub async fn system_store(&self) -> astro_bookings::storage::mongo::system::SystemStore {
+        let settings = &self.settings;
+        let database = test_database(&settings.system_mongo_url, &settings.system_mongo_db).await;
+        astro_bookings::storage::mongo::system::SystemStore::new(&database)
     }
 
     /// Makes the launch's actor panic and waits until its supervisor has it running again;
@@ -584,6 +595,12 @@ impl TestApp {
         let url = format!("http://127.0.0.1:{}", second.port(Role::Customer).unwrap());
         (second, url)
     }
+}
+
+async fn test_database(url: &astro_bookings::config::Secret, name: &str) -> mongodb::Database {
+    astro_bookings::storage::mongo::connect(url, name, "tests")
+        .await
+        .unwrap_or_else(|error| panic!("{name} reachable: {error}"))
 }
 
 /// A customer-API role running as its own OS process (the real binary), so tests can kill -9 it.

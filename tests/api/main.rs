@@ -13,5 +13,6 @@ mod customer;
 mod flow;
 mod helpers;
 mod idempotency;
+mod input;
 mod scaled_customers;
 mod system;

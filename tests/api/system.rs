@@ -171,7 +171,7 @@ async fn only_it_creates_accounts_and_reads_the_logs() {
     let it = app.it_employee().await;
     let traveler = app.register_traveler().await;
     let users_url = format!("{}/api/system/users", app.system_url);
-    let account = json!({"name": "Fin", "email": "fin@astro.test", "password": "finance-pass-1", "role": "financial"});
+    let account = json!({"name": "Fin", "email": "fin@astro.test", "password": "ledger-pass-12", "role": "financial"});
 
     let as_traveler = app
         .post_json(users_url.clone(), Some(&traveler.token), &account)
@@ -183,7 +183,7 @@ async fn only_it_creates_accounts_and_reads_the_logs() {
     assert_problem(bad_role, StatusCode::BAD_REQUEST, "validation_failed").await;
     let created = app.post_json(users_url, Some(&it.token), &account).await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let financial = app.login("fin@astro.test", "finance-pass-1").await;
+    let financial = app.login("fin@astro.test", "ledger-pass-12").await;
 
     for path in ["logs", "notifications", "sync-jobs"] {
         let url = format!("{}/api/system/{path}", app.system_url);

@@ -1,4 +1,4 @@
-import { ageProblem, passwordProblem } from './rules';
+import { ageProblem, passwordProblem, plainTextProblem } from './rules';
 
 describe('passwordProblem', () => {
   it('accepts 10 or more characters with a letter and a digit', () => {
@@ -7,9 +7,50 @@ describe('passwordProblem', () => {
   });
 
   it('explains what is missing', () => {
-    expect(passwordProblem('short1')).toBe('Use at least 10 characters.');
+    expect(passwordProblem('short1')).toBe('Use 10 to 256 characters.');
+    expect(passwordProblem('a1'.repeat(129))).toBe('Use 10 to 256 characters.');
     expect(passwordProblem('onlyletters')).toBe('Use at least one letter and one digit.');
     expect(passwordProblem('1234567890')).toBe('Use at least one letter and one digit.');
+  });
+});
+
+describe('passwordProblem with the email', () => {
+  it('refuses a password holding the part before the @, in any case', () => {
+    expect(passwordProblem('Galileo-1610', 'galileo@astro.test')).toMatch(/before the @/);
+    expect(passwordProblem('my-GALILEO-99', 'Galileo@astro.test')).toMatch(/before the @/);
+    expect(passwordProblem('jupiter-moons-1610', 'galileo@astro.test')).toBeNull();
+  });
+
+  it('lets a local part of two characters be', () => {
+    expect(passwordProblem('itpassword123', 'it@astro.local')).toBeNull();
+  });
+});
+
+describe('plainTextProblem', () => {
+  it('refuses control, invisible and markup characters, naming the code point', () => {
+    for (const [bad, codePoint] of [
+      ['Ada\u0000', 'U+0000'],
+      ['Ada\tLovelace', 'U+0009'],
+      ['Ada\u200BLovelace', 'U+200B'],
+      ['Ada\u202E', 'U+202E'],
+      ['\uFEFFAda', 'U+FEFF'],
+      ['<script>', 'U+003C'],
+      ['ada\u200B@astro.test', 'U+200B'],
+    ]) {
+      expect(plainTextProblem('Name', bad)).toContain(codePoint);
+    }
+  });
+
+  it('accepts names in any script', () => {
+    for (const good of [
+      "Zoë Ñúñez-O'Brien",
+      '李小龙',
+      'Анна Каренина',
+      'Smith & Sons',
+      'José\u0301',
+    ]) {
+      expect(plainTextProblem('Name', good)).toBeNull();
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { Component, inject, input, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { switchMap } from 'rxjs';
-import { AuthApi, describeError, passwordProblem } from '@astro/shared';
+import { AuthApi, describeError, passwordProblem, plainTextProblem } from '@astro/shared';
 
 /** A traveller creates an account and is signed in straight away. */
 @Component({
@@ -43,7 +43,11 @@ export class SignUp {
 
   submit(): void {
     const { name, email, password } = this.form.getRawValue();
-    const problem = this.form.invalid ? 'Enter your name, a valid email and a password.' : passwordProblem(password);
+    const problem = this.form.invalid
+      ? 'Enter your name, a valid email and a password.'
+      : (plainTextProblem('Name', name) ??
+        plainTextProblem('Email', email) ??
+        passwordProblem(password, email));
     this.error.set(problem);
     if (problem) {
       return;

@@ -1,6 +1,6 @@
 import { Component, inject, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { AuthApi, User, describeError, passwordProblem } from '@astro/shared';
+import { AuthApi, User, describeError, passwordProblem, plainTextProblem } from '@astro/shared';
 
 /** IT opens accounts for agencies and employees (travellers sign themselves up). */
 @Component({
@@ -51,7 +51,11 @@ export class Accounts {
 
   submit(): void {
     const { role, name, email, password } = this.form.getRawValue();
-    const problem = this.form.invalid ? 'Enter a name, a valid email and a password.' : passwordProblem(password);
+    const problem = this.form.invalid
+      ? 'Enter a name, a valid email and a password.'
+      : (plainTextProblem('Name', name) ??
+        plainTextProblem('Email', email) ??
+        passwordProblem(password, email));
     this.error.set(problem);
     this.created.set(null);
     if (problem) {
