@@ -18,6 +18,7 @@ use crate::domain::booking::{
     is_vip, refund_for_cancellation,
 };
 use crate::domain::launch::Reach;
+use crate::domain::text::parse_plain_text;
 use crate::http::auth::{Authorized, CurrentUser, only};
 use crate::http::error::ApiError;
 use crate::http::request_id::current_request_id;
@@ -435,16 +436,9 @@ pub async fn cancel_booking(
     };
     let reason = input
         .reason
-        .map(|reason| reason.trim().to_owned())
-        .filter(|reason| !reason.is_empty());
-    if reason
-        .as_ref()
-        .is_some_and(|reason| reason.chars().count() > MAX_REASON_LENGTH)
-    {
-        return Err(ApiError::Validation(format!(
-            "reason must have at most {MAX_REASON_LENGTH} characters"
-        )));
-    }
+        .filter(|reason| !reason.trim().is_empty())
+        .map(|reason| parse_plain_text("reason", &reason, MAX_REASON_LENGTH))
+        .transpose()?;
     let booking = own_booking(&state, &user, &id).await?;
     let request = CancelRequest {
         booking_id: booking.id.clone(),
