@@ -4,7 +4,6 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use crate::actors::sync::ConsumerShutdown;
-use crate::auth::TokenKeys;
 use crate::config::{Role, Settings};
 use crate::roles::{self, RoleContext, RunningRole};
 use crate::storage::amqp::Bus;
@@ -19,14 +18,16 @@ pub struct Application {
 impl Application {
     /// Starts every role in `settings.roles`; a port of 0 picks a free one (tests).
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
+        // Missing or development token keys refuse the start before anything connects.
+        let token_keys = settings.token_keys()?;
         let bus = Bus::connect(settings.amqp_url.expose(), &settings.amqp_namespace).await?;
         let consumers = ConsumerShutdown::default();
-        let context = RoleContext {
-            token_keys: TokenKeys::new(&settings.token_secret, settings.access_token_ttl),
-            settings: settings.clone(),
-            bus: bus.clone(),
-            consumers: consumers.clone(),
-        };
+        let context = RoleContext::new(
+            settings.clone(),
+            &token_keys,
+            bus.clone(),
+            consumers.clone(),
+        )?;
         let mut running = Vec::new();
         for role in &settings.roles {
             let listener =

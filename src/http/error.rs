@@ -20,6 +20,9 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("this action is not allowed for your role")]
     Forbidden,
+    /// The right password for an account that IT disabled.
+    #[error("this account is disabled")]
+    AccountDisabled,
     #[error("{0} not found")]
     NotFound(&'static str),
     /// A rule refused the request; `code` is one of the stable codes in docs/api.md.
@@ -57,6 +60,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
+            ApiError::AccountDisabled => "account_disabled",
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict { code, .. } => code,
             ApiError::RateLimited { .. } => "rate_limited",
@@ -80,7 +84,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest(_) | ApiError::Validation(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::AccountDisabled => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -127,6 +131,13 @@ mod tests {
             StatusCode::BAD_REQUEST
         );
         assert_eq!(ApiError::Forbidden.status_code(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            (
+                ApiError::AccountDisabled.status_code(),
+                ApiError::AccountDisabled.code()
+            ),
+            (StatusCode::FORBIDDEN, "account_disabled")
+        );
         assert_eq!(
             ApiError::conflict("sold_out", "none left").status_code(),
             StatusCode::CONFLICT
