@@ -4,6 +4,7 @@
 //! its session (`sid`), so a revoked session's tokens are refused everywhere (`RevokedSessions`).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
@@ -161,9 +162,19 @@ impl TokenIssuer {
 #[derive(Clone, Default)]
 pub struct RevokedSessions {
     until: Arc<DashMap<String, DateTime<Utc>>>,
+    /// Set once the revocations in force were read: until then no token can be trusted.
+    loaded: Arc<AtomicBool>,
 }
 
 impl RevokedSessions {
+    pub fn mark_loaded(&self) {
+        self.loaded.store(true, Ordering::Release);
+    }
+
+    pub fn is_loaded(&self) -> bool {
+        self.loaded.load(Ordering::Acquire)
+    }
+
     pub fn revoke(&self, session_id: &str, until: DateTime<Utc>) {
         self.until.insert(session_id.to_owned(), until);
     }
@@ -322,6 +333,9 @@ mod tests {
     #[test]
     fn revoked_sessions_are_remembered_until_their_tokens_expire() {
         let revoked = RevokedSessions::default();
+        assert!(!revoked.is_loaded());
+        revoked.mark_loaded();
+        assert!(revoked.is_loaded());
         let now = Utc::now();
         revoked.revoke("old", now - chrono::Duration::seconds(1));
         revoked.revoke("recent", now + chrono::Duration::seconds(60));

@@ -74,6 +74,7 @@ impl Actor for RevocationListener {
             for revocation in in_force {
                 revoked.revoke(&revocation.session_id, revocation.expires_at);
             }
+            revoked.mark_loaded();
             registry.set_state(REVOCATION_LISTENER, ActorState::Running);
             while let Some(received) = stream.next().await {
                 let revocation = received

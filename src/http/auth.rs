@@ -60,6 +60,12 @@ fn bearer_claims(request: &HttpRequest) -> Result<AccessClaims, ApiError> {
         .verifier
         .verify(token)
         .map_err(|_| ApiError::Unauthenticated)?;
+    // A process that has not read the revocations yet cannot tell a revoked session.
+    if !guard.revoked.is_loaded() {
+        return Err(ApiError::Unavailable {
+            retry_after_secs: 1,
+        });
+    }
     if guard.revoked.is_revoked(&claims.sid) {
         return Err(ApiError::Unauthenticated);
     }

@@ -163,11 +163,12 @@ where
     }
 }
 
-/// A signed-in user: id, token and email.
+/// A signed-in user: id, tokens and email.
 #[derive(Clone, Debug)]
 pub struct SignedIn {
     pub user_id: String,
     pub token: String,
+    pub refresh_token: String,
     pub email: String,
     pub name: String,
 }
@@ -290,6 +291,7 @@ impl TestApp {
         SignedIn {
             user_id: session["user"]["id"].as_str().unwrap().to_owned(),
             token: session["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: session["refresh_token"].as_str().unwrap().to_owned(),
             email: email.to_owned(),
             name: session["user"]["name"].as_str().unwrap().to_owned(),
         }

@@ -12,4 +12,5 @@ mod cancellation;
 mod customer;
 mod flow;
 mod helpers;
+mod sessions;
 mod system;
