@@ -11,7 +11,9 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Utc};
 use dashmap::DashMap;
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, KeypairBytes,
+};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -80,9 +82,14 @@ pub fn public_key_pem(key: &VerifyingKey) -> Result<String, KeyError> {
 /// keys of their own).
 pub fn generate_key_pair() -> Result<(Secret, String), KeyError> {
     let private = SigningKey::from_bytes(&rand::random::<[u8; 32]>());
-    let private_pem = private
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|error| KeyError::Private(error.to_string()))?;
+    // PKCS#8 v1, without the public key inside, as `openssl genpkey` writes it: OpenSSL 3.0
+    // refuses the v2 form that `SigningKey::to_pkcs8_pem` writes.
+    let private_pem = KeypairBytes {
+        secret_key: private.to_bytes(),
+        public_key: None,
+    }
+    .to_pkcs8_pem(LineEnding::LF)
+    .map_err(|error| KeyError::Private(error.to_string()))?;
     let public_pem = public_key_pem(&private.verifying_key())?;
     Ok((Secret::new(private_pem.as_str()), public_pem))
 }
@@ -320,6 +327,13 @@ mod tests {
         let public =
             public_key_from_pem(include_str!("../scripts/dev-token-keys/public.pem")).unwrap();
         assert_eq!(private.verifying_key(), public);
+        // What this crate generates has openssl's shape (PKCS#8 v1: one line of 48 bytes).
+        let (generated, _) = generate_key_pair().unwrap();
+        let openssl_shape = include_str!("../scripts/dev-token-keys/private.pem");
+        assert_eq!(
+            generated.expose().lines().map(str::len).collect::<Vec<_>>(),
+            openssl_shape.lines().map(str::len).collect::<Vec<_>>()
+        );
         assert!(matches!(
             private_key_from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"),
             Err(KeyError::Private(_))

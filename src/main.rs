@@ -7,6 +7,8 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::io::Write;
+
 use astro_bookings::app::Application;
 use astro_bookings::config::Settings;
 use astro_bookings::{auth, roles, storage, telemetry};
@@ -19,7 +21,8 @@ async fn main() -> anyhow::Result<()> {
     if command == "token-keys" {
         // Needs no configuration: it is how a deployment gets its keys.
         let (private, public) = auth::generate_key_pair()?;
-        println!("{}{}", private.expose(), public);
+        let mut stdout = std::io::stdout().lock();
+        write!(stdout, "{}{}", private.expose(), public)?;
         return Ok(());
     }
     telemetry::init("info");
