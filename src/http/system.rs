@@ -551,6 +551,27 @@ pub async fn login(
     }
     let session_id = uuid::Uuid::new_v4().to_string();
     let session = session_tokens(&state, &user, &session_id).await?;
+    // A disable stores the status, then lists the sessions; a sign-in stores its session, then
+    // reads the status again: whichever comes second sees the other, so no sign-in that raced
+    // a disable keeps a session.
+    let still_active = state
+        .store
+        .user_by_id(&user.user_id)
+        .await
+        .map_err(ApiError::internal)?
+        .is_some_and(|account| account.status.may_sign_in());
+    if !still_active {
+        let session = std::slice::from_ref(&session_id);
+        state
+            .revoke_sessions(
+                session,
+                &user.user_id,
+                RevocationReason::AccountDisabled,
+                None,
+            )
+            .await?;
+        return Err(ApiError::AccountDisabled);
+    }
     state.audit.info(
         "auth.login",
         subject(Some(&user.user_id), Some(&user.user_id), &request_id),
