@@ -21,10 +21,6 @@ impl CurrentUser {
         self.0.role
     }
 
-    pub fn session_id(&self) -> &str {
-        &self.0.sid
-    }
-
     /// Refuses with 403 unless the user has one of `roles`.
     pub fn require(&self, roles: &[UserRole]) -> Result<&Self, ApiError> {
         if roles.contains(&self.0.role) {

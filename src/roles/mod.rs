@@ -8,13 +8,12 @@ pub mod system_api;
 
 use std::net::TcpListener;
 
+use actix::Actor;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
 use futures_util::future::LocalBoxFuture;
 use utoipa::openapi::OpenApi as OpenApiDocument;
 use utoipa_scalar::{Scalar, Servable};
-
-use actix::Actor;
 
 use crate::actors::health::ActorRegistry;
 use crate::actors::revocation_listener::{REVOCATION_LISTENER, RevocationListener};
