@@ -11,6 +11,10 @@ RUN mkdir src && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
 
 FROM dependencies AS build
 COPY migrations migrations
+# Compiled in so that the server can recognise (and outside ASTRO_ENV=development refuse) the
+# development token keys. This image sets no ASTRO_ENV: give it ASTRO_TOKEN_PUBLIC_KEY, and
+# ASTRO_TOKEN_PRIVATE_KEY where it runs the system role.
+COPY scripts/dev-token-keys scripts/dev-token-keys
 COPY src src
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked
 

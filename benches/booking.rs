@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use astro_bookings::actors::launch::ledger::Replay;
 use astro_bookings::app::Application;
-use astro_bookings::auth::TokenKeys;
+use astro_bookings::auth::{TokenIssuer, TokenSubject};
 use astro_bookings::config::{Role, Settings};
 use astro_bookings::domain::launch::{LaunchStatus, Reach};
 use astro_bookings::domain::user::UserRole;
@@ -276,7 +276,11 @@ async fn main() {
         .await
         .unwrap();
     let database_url = admin_url.replace("/postgres?", &format!("/{database}?"));
+    // The bench signs the travellers' tokens as the system role would; the customer role it
+    // starts holds only the public key.
+    let (private_key, public_key) = astro_bookings::auth::generate_key_pair().unwrap();
     let overrides = [
+        ("ASTRO_TOKEN_PUBLIC_KEY", public_key),
         ("ASTRO_ROLES", "customer".to_owned()),
         ("ASTRO_CUSTOMER_PORT", "0".to_owned()),
         ("ASTRO_CUSTOMER_MONGO_DB", format!("bench{unique}")),
@@ -379,7 +383,8 @@ async fn main() {
     let baseline_handle = baseline.handle();
     tokio::spawn(baseline);
 
-    let keys = TokenKeys::new(&settings.token_secret, Duration::from_secs(3600));
+    let private_key = astro_bookings::auth::private_key_from_pem(private_key.expose()).unwrap();
+    let keys = TokenIssuer::new(&private_key, Duration::from_secs(3600)).unwrap();
     let attempts = CAPACITY as usize + CAPACITY as usize / 4;
     for (concurrency, launch_id) in CONCURRENCY_LEVELS.into_iter().zip(&launch_ids) {
         println!(
@@ -390,7 +395,15 @@ async fn main() {
             (0..attempts)
                 .map(|index| {
                     let traveler = uuid::Uuid::new_v4().to_string();
-                    let token = keys.issue(&traveler, UserRole::Traveler, "Bench", "bench@astro.test").unwrap();
+                    let token = keys
+                        .issue(&TokenSubject {
+                            user_id: &traveler,
+                            session_id: &traveler,
+                            role: UserRole::Traveler,
+                            name: "Bench",
+                            email: "bench@astro.test",
+                        })
+                        .unwrap();
                     client
                         .post(url)
                         .bearer_auth(token)

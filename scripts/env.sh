@@ -24,7 +24,10 @@ export ASTRO_ROOT
 : "${ASTRO_ADMIN_PORT:=8082}"; export ASTRO_ADMIN_PORT
 : "${ASTRO_SYSTEM_PORT:=8083}"; export ASTRO_SYSTEM_PORT
 : "${ASTRO_SCHEDULER_PORT:=8084}"; export ASTRO_SCHEDULER_PORT
-: "${ASTRO_TOKEN_SECRET:=dev-only-secret-change-me}"; export ASTRO_TOKEN_SECRET
+# Local runs and tests sign tokens with the committed development keys (scripts/dev-token-keys);
+# the Dockerfile and the deployment files never set this, so a deployment without keys of its own
+# refuses to start.
+: "${ASTRO_ENV:=development}"; export ASTRO_ENV
 : "${ASTRO_SEED_IT_EMAIL:=it@astro.local}"; export ASTRO_SEED_IT_EMAIL
 : "${ASTRO_SEED_IT_PASSWORD:=itpassword123}"; export ASTRO_SEED_IT_PASSWORD
 : "${ASTRO_SEED_IT_NAME:=Ada IT}"; export ASTRO_SEED_IT_NAME

@@ -4,7 +4,6 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use crate::actors::sync::ConsumerShutdown;
-use crate::auth::TokenKeys;
 use crate::clock::{self, SharedClock};
 use crate::config::{Role, Settings};
 use crate::roles::{self, RoleContext, RunningRole};
@@ -25,15 +24,17 @@ impl Application {
 
     /// As `start`, with the clock every time-driven rule of the roles reads.
     pub async fn start_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+        // Missing or development token keys refuse the start before anything connects.
+        let token_keys = settings.token_keys()?;
         let bus = Bus::connect(settings.amqp_url.expose(), &settings.amqp_namespace).await?;
         let consumers = ConsumerShutdown::default();
-        let context = RoleContext {
-            token_keys: TokenKeys::new(&settings.token_secret, settings.access_token_ttl),
-            settings: settings.clone(),
-            bus: bus.clone(),
-            consumers: consumers.clone(),
+        let context = RoleContext::new(
+            settings.clone(),
+            &token_keys,
+            bus.clone(),
+            consumers.clone(),
             clock,
-        };
+        )?;
         let mut running = Vec::new();
         for role in &settings.roles {
             let listener =

@@ -4,6 +4,20 @@
 use std::fmt;
 use std::time::Duration;
 
+use ed25519_dalek::{SigningKey, VerifyingKey};
+
+use crate::auth::{self, KeyError};
+
+/// The development key pair (see its README): anyone can sign with it, so only
+/// `ASTRO_ENV=development` accepts it.
+const DEVELOPMENT_PUBLIC_KEY: &str = include_str!("../scripts/dev-token-keys/public.pem");
+const DEVELOPMENT_PRIVATE_KEY: &str = include_str!("../scripts/dev-token-keys/private.pem");
+const PUBLIC_KEY_VARIABLE: &str = "ASTRO_TOKEN_PUBLIC_KEY";
+const PRIVATE_KEY_VARIABLE: &str = "ASTRO_TOKEN_PRIVATE_KEY";
+const HOW_TO_SET_KEYS: &str = "set ASTRO_TOKEN_PUBLIC_KEY (every role) and ASTRO_TOKEN_PRIVATE_KEY \
+(the system role only) to an Ed25519 key pair in PEM (`astro-bookings token-keys` prints a new \
+one), or ASTRO_ENV=development for local runs and tests";
+
 /// The processes this binary can be. `ASTRO_ROLES=customer,admin` starts two in one process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -49,6 +63,24 @@ impl Role {
     }
 }
 
+/// Where the process runs. Only `development` (set by `scripts/env.sh`, never by the Dockerfile or
+/// the deployment files) may sign with the development keys committed in the repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+impl Environment {
+    fn parse(raw: &str) -> Result<Self, ConfigError> {
+        match raw.trim() {
+            "development" => Ok(Self::Development),
+            "production" => Ok(Self::Production),
+            other => Err(ConfigError::Invalid("ASTRO_ENV", other.to_owned())),
+        }
+    }
+}
+
 /// A value that must not be printed.
 #[derive(Clone)]
 pub struct Secret(String);
@@ -72,6 +104,27 @@ impl fmt::Debug for Secret {
 pub enum ConfigError {
     #[error("environment variable {0} has an invalid value {1:?}")]
     Invalid(&'static str, String),
+    #[error("{0} is not set: {HOW_TO_SET_KEYS}")]
+    MissingTokenKey(&'static str),
+    #[error("{0} is unusable ({1}): {HOW_TO_SET_KEYS}")]
+    BadTokenKey(&'static str, KeyError),
+    #[error(
+        "the token keys are the development keys in scripts/dev-token-keys, which anyone can \
+         sign with: {HOW_TO_SET_KEYS}"
+    )]
+    DevelopmentTokenKey,
+    #[error(
+        "ASTRO_TOKEN_PRIVATE_KEY is not the private key of ASTRO_TOKEN_PUBLIC_KEY: every role \
+         would refuse the tokens the system role signs; {HOW_TO_SET_KEYS}"
+    )]
+    TokenKeysMismatch,
+}
+
+/// The access-token keys a process uses: the public key every role verifies with, and the
+/// private key only when the process runs the system role, which signs.
+pub struct TokenKeys {
+    pub public: VerifyingKey,
+    pub private: Option<SigningKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -96,7 +149,13 @@ pub struct Settings {
     pub smtp_host: String,
     pub smtp_port: u16,
     pub mail_from: String,
-    pub token_secret: Secret,
+    pub environment: Environment,
+    /// PEM of the public key that every role verifies access tokens with; the development key
+    /// when unset in development.
+    pub token_public_key: Option<String>,
+    /// PEM of the private key that signs them: read only when this process runs the system
+    /// role, so a process without it never holds the key.
+    pub token_private_key: Option<Secret>,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     /// Public base URL of the edge, used for links in emails.
@@ -139,8 +198,15 @@ impl Settings {
             u32::try_from(value).map_err(|_| ConfigError::Invalid(key, value.to_string()))
         };
 
+        let roles = Role::parse(&text("ASTRO_ROLES", "all"))?;
+        let signs_tokens = roles.contains(&Role::System);
         Ok(Self {
-            roles: Role::parse(&text("ASTRO_ROLES", "all"))?,
+            environment: Environment::parse(&text("ASTRO_ENV", "production"))?,
+            token_public_key: lookup(PUBLIC_KEY_VARIABLE),
+            token_private_key: lookup(PRIVATE_KEY_VARIABLE)
+                .filter(|_| signs_tokens)
+                .map(Secret::new),
+            roles,
             bind_host: text("ASTRO_BIND_HOST", "127.0.0.1"),
             customer_port: port("ASTRO_CUSTOMER_PORT", 8081)?,
             admin_port: port("ASTRO_ADMIN_PORT", 8082)?,
@@ -173,7 +239,6 @@ impl Settings {
             smtp_host: text("ASTRO_SMTP_HOST", "127.0.0.1"),
             smtp_port: port("ASTRO_SMTP_PORT", 1025)?,
             mail_from: text("ASTRO_MAIL_FROM", "Astro Bookings <no-reply@astro.local>"),
-            token_secret: Secret::new(text("ASTRO_TOKEN_SECRET", "dev-only-secret-change-me")),
             access_token_ttl: Duration::from_secs(number("ASTRO_ACCESS_TOKEN_TTL_SECS", 900)?),
             refresh_token_ttl: Duration::from_secs(number(
                 "ASTRO_REFRESH_TOKEN_TTL_SECS",
@@ -192,6 +257,50 @@ impl Settings {
         })
     }
 
+    /// The token keys, checked: refused when missing or the development keys, unless in
+    /// development, where a missing key means the development one.
+    pub fn token_keys(&self) -> Result<TokenKeys, ConfigError> {
+        let development = self.environment == Environment::Development;
+        // A key that is not set is the development key, in development only.
+        let pem_or_development = |pem: Option<&str>, variable, development_pem| match pem {
+            Some(pem) => Ok(pem.to_owned()),
+            None if development => Ok(String::from(development_pem)),
+            None => Err(ConfigError::MissingTokenKey(variable)),
+        };
+        let public_pem = pem_or_development(
+            self.token_public_key.as_deref(),
+            PUBLIC_KEY_VARIABLE,
+            DEVELOPMENT_PUBLIC_KEY,
+        )?;
+        let public = auth::public_key_from_pem(&public_pem)
+            .map_err(|error| ConfigError::BadTokenKey(PUBLIC_KEY_VARIABLE, error))?;
+        let is_development_key =
+            auth::public_key_from_pem(DEVELOPMENT_PUBLIC_KEY).is_ok_and(|key| key == public);
+        if is_development_key && !development {
+            return Err(ConfigError::DevelopmentTokenKey);
+        }
+        if !self.roles.contains(&Role::System) {
+            return Ok(TokenKeys {
+                public,
+                private: None,
+            });
+        }
+        let private_pem = pem_or_development(
+            self.token_private_key.as_ref().map(Secret::expose),
+            PRIVATE_KEY_VARIABLE,
+            DEVELOPMENT_PRIVATE_KEY,
+        )?;
+        let private = auth::private_key_from_pem(&private_pem)
+            .map_err(|error| ConfigError::BadTokenKey(PRIVATE_KEY_VARIABLE, error))?;
+        if private.verifying_key() != public {
+            return Err(ConfigError::TokenKeysMismatch);
+        }
+        Ok(TokenKeys {
+            public,
+            private: Some(private),
+        })
+    }
+
     pub fn port_of(&self, role: Role) -> u16 {
         match role {
             Role::Customer => self.customer_port,
@@ -206,31 +315,127 @@ impl Settings {
 mod tests {
     use super::*;
 
+    fn settings(values: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        Settings::from_lookup(|key| {
+            values
+                .iter()
+                .find(|(name, _)| *name == key)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
     #[test]
     fn defaults_start_every_role() {
-        let settings = Settings::from_lookup(|_| None).unwrap();
+        let settings = settings(&[]).unwrap();
         assert_eq!(settings.roles, Role::ALL.to_vec());
         assert_eq!(settings.customer_port, 8081);
+        assert_eq!(settings.environment, Environment::Production);
     }
 
     #[test]
     fn roles_can_be_chosen_and_bad_values_are_refused() {
-        let settings =
-            Settings::from_lookup(|key| (key == "ASTRO_ROLES").then(|| "admin, system".into()))
-                .unwrap();
-        assert_eq!(settings.roles, vec![Role::Admin, Role::System]);
-        let error = Settings::from_lookup(|key| (key == "ASTRO_ROLES").then(|| "billing".into()))
-            .unwrap_err();
-        assert!(error.to_string().contains("ASTRO_ROLES"));
-        let error =
-            Settings::from_lookup(|key| (key == "ASTRO_ADMIN_PORT").then(|| "70000".into()))
-                .unwrap_err();
-        assert!(error.to_string().contains("ASTRO_ADMIN_PORT"));
+        let chosen = settings(&[("ASTRO_ROLES", "admin, system")]).unwrap();
+        assert_eq!(chosen.roles, vec![Role::Admin, Role::System]);
+        for (key, value) in [
+            ("ASTRO_ROLES", "billing"),
+            ("ASTRO_ADMIN_PORT", "70000"),
+            ("ASTRO_ENV", "staging"),
+        ] {
+            let error = settings(&[(key, value)]).unwrap_err();
+            assert!(error.to_string().contains(key), "{error}");
+        }
+    }
+
+    #[test]
+    fn without_keys_or_with_the_development_keys_only_development_starts() {
+        let missing = settings(&[]).unwrap().token_keys().err().unwrap();
+        assert!(matches!(
+            missing,
+            ConfigError::MissingTokenKey(PUBLIC_KEY_VARIABLE)
+        ));
+        let message = missing.to_string();
+        for named in [
+            PUBLIC_KEY_VARIABLE,
+            PRIVATE_KEY_VARIABLE,
+            "ASTRO_ENV=development",
+        ] {
+            assert!(message.contains(named), "{message} names {named}");
+        }
+        let development_keys = [
+            (PUBLIC_KEY_VARIABLE, DEVELOPMENT_PUBLIC_KEY),
+            (PRIVATE_KEY_VARIABLE, DEVELOPMENT_PRIVATE_KEY),
+        ];
+        let refused = settings(&development_keys).unwrap().token_keys();
+        assert!(matches!(refused, Err(ConfigError::DevelopmentTokenKey)));
+        let customer_only = settings(&[
+            ("ASTRO_ROLES", "customer"),
+            (PUBLIC_KEY_VARIABLE, DEVELOPMENT_PUBLIC_KEY),
+        ]);
+        assert!(matches!(
+            customer_only.unwrap().token_keys(),
+            Err(ConfigError::DevelopmentTokenKey)
+        ));
+
+        let development = settings(&[("ASTRO_ENV", "development")]).unwrap();
+        let keys = development.token_keys().unwrap();
+        assert_eq!(
+            keys.private.map(|private| private.verifying_key()),
+            Some(keys.public)
+        );
+    }
+
+    #[test]
+    fn a_key_pair_of_its_own_starts_and_only_the_system_role_holds_the_private_key() {
+        let (private, public) = auth::generate_key_pair().unwrap();
+        let pair = [
+            (PUBLIC_KEY_VARIABLE, public.as_str()),
+            (PRIVATE_KEY_VARIABLE, private.expose()),
+        ];
+        let all = settings(&pair).unwrap();
+        assert!(all.token_private_key.is_some());
+        assert!(all.token_keys().unwrap().private.is_some());
+
+        let customer = settings(&[pair[0], pair[1], ("ASTRO_ROLES", "customer,admin")]).unwrap();
+        assert!(
+            customer.token_private_key.is_none(),
+            "read only by a process that runs the system role"
+        );
+        let keys = customer.token_keys().unwrap();
+        assert!(keys.private.is_none());
+        let without_private = settings(&[pair[0], ("ASTRO_ROLES", "scheduler")]).unwrap();
+        assert!(without_private.token_keys().is_ok(), "needs no private key");
+
+        let system_without_private = settings(&[pair[0]]).unwrap().token_keys();
+        assert!(matches!(
+            system_without_private,
+            Err(ConfigError::MissingTokenKey(PRIVATE_KEY_VARIABLE))
+        ));
+        let (other_private, _) = auth::generate_key_pair().unwrap();
+        let mismatch = settings(&[pair[0], (PRIVATE_KEY_VARIABLE, other_private.expose())]);
+        assert!(matches!(
+            mismatch.unwrap().token_keys(),
+            Err(ConfigError::TokenKeysMismatch)
+        ));
+        let garbage = settings(&[(PUBLIC_KEY_VARIABLE, "not a key")])
+            .unwrap()
+            .token_keys();
+        assert!(matches!(
+            garbage,
+            Err(ConfigError::BadTokenKey(PUBLIC_KEY_VARIABLE, _))
+        ));
     }
 
     #[test]
     fn secrets_are_not_printed() {
-        let settings = Settings::from_lookup(|_| None).unwrap();
-        assert!(!format!("{settings:?}").contains("dev-only-secret"));
+        let (private, public) = auth::generate_key_pair().unwrap();
+        let settings = settings(&[
+            (PUBLIC_KEY_VARIABLE, public.as_str()),
+            (PRIVATE_KEY_VARIABLE, private.expose()),
+        ])
+        .unwrap();
+        let printed = format!("{settings:?}");
+        let private_body = private.expose().lines().nth(1).unwrap();
+        assert!(!printed.contains(private_body));
+        assert!(!printed.contains("astro:astro"));
     }
 }

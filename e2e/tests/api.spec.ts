@@ -22,10 +22,13 @@ async function signIn(request: APIRequestContext, email: string, password: strin
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 test('health, readiness, actors and OpenAPI of every role', async ({ request }) => {
+  const it = await signIn(request, itEmail, itPassword);
   for (const role of ['customer', 'admin', 'system', 'scheduler']) {
     expect((await request.get(`/api/${role}/health/live`)).status()).toBe(200);
     expect((await request.get(`/api/${role}/health/ready`)).status()).toBe(200);
-    const actors = await (await request.get(`/api/${role}/health/actors`)).json();
+    // The supervision tree is for IT only.
+    await expectProblem(await request.get(`/api/${role}/health/actors`), 401, 'unauthenticated');
+    const actors = await (await request.get(`/api/${role}/health/actors`, { headers: bearer(it) })).json();
     expect(actors.actors.length).toBeGreaterThan(0);
     const openapi = await (await request.get(`/api/${role}/openapi.json`)).json();
     expect(openapi.openapi).toMatch(/^3\./);
@@ -120,4 +123,38 @@ test('the booking flow over the APIs, with bad input refused', async ({ request 
       return logs.items.filter((item: { entity_id: string | null }) => item.entity_id === bookingId).length;
     }, { timeout: 15_000 })
     .toBe(1);
+});
+
+test('logout and a disabled account cut their sessions on every role', async ({ request }) => {
+  const it = await signIn(request, itEmail, itPassword);
+  const session = await (await request.post('/api/system/auth/login', { data: { email: itEmail, password: itPassword } })).json();
+  for (const role of ['customer', 'admin', 'system', 'scheduler']) {
+    expect((await request.get(`/api/${role}/health/actors`, { headers: bearer(session.access_token) })).status()).toBe(200);
+  }
+  expect((await request.post('/api/system/auth/logout', { data: { refresh_token: session.refresh_token } })).status()).toBe(204);
+  await expect(async () => {
+    for (const role of ['customer', 'admin', 'system', 'scheduler']) {
+      expect((await request.get(`/api/${role}/health/actors`, { headers: bearer(session.access_token) })).status()).toBe(401);
+    }
+  }).toPass({ timeout: 1_000 });
+
+  const email = `disabled-${unique()}@astro.test`;
+  expect((await request.post('/api/system/auth/register', { data: { name: 'Dee Abled', email, password: 'traveler-pass-1' } })).status()).toBe(201);
+  const traveler = await signIn(request, email, 'traveler-pass-1');
+  const listed = await (await request.get(`/api/system/users?role=traveler&q=${encodeURIComponent(email)}`, { headers: bearer(it) })).json();
+  expect(listed.items.map((user: { email: string }) => user.email)).toEqual([email]);
+  const id = listed.items[0].id;
+  await expectProblem(await request.get('/api/system/users', { headers: bearer(traveler) }), 403, 'forbidden');
+
+  const disabled = await request.post(`/api/system/users/${id}/disable`, { headers: bearer(it) });
+  expect((await disabled.json()).status).toBe('disabled');
+  await expect(async () => {
+    expect((await request.get('/api/customer/bookings', { headers: bearer(traveler) })).status()).toBe(401);
+  }).toPass({ timeout: 1_000 });
+  await expectProblem(await request.post('/api/system/auth/login', { data: { email, password: 'traveler-pass-1' } }), 403, 'account_disabled');
+
+  const enabled = await request.post(`/api/system/users/${id}/enable`, { headers: bearer(it) });
+  expect((await enabled.json()).status).toBe('active');
+  const again = await signIn(request, email, 'traveler-pass-1');
+  expect((await request.get('/api/customer/bookings', { headers: bearer(again) })).status()).toBe(200);
 });

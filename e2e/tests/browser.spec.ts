@@ -153,6 +153,19 @@ test('a launch scheduled in the supplier app is booked in the customer app and s
 
   await nav(page, 'Health');
   await expect(page.getByTestId('role-health')).toHaveCount(4);
+
+  // IT disables the agency's account from the list, and enables it again.
+  await nav(page, 'Accounts');
+  await page.getByLabel('Text').fill(agencyEmail);
+  await page.getByRole('button', { name: 'Search' }).click();
+  const account = page.getByTestId('account-row').filter({ hasText: agencyEmail });
+  await expect(account).toHaveCount(1);
+  await account.getByRole('button', { name: `Disable ${agencyEmail}` }).click();
+  await expect(account).toContainText('disabled');
+  const refused = await request.post('/api/system/auth/login', { data: { email: agencyEmail, password: 'agency-pass-12' } });
+  expect(refused.status()).toBe(403);
+  await account.getByRole('button', { name: `Enable ${agencyEmail}` }).click();
+  await expect(account).toContainText('active');
 });
 
 test('a traveller cancels with a refund in the customer app, and the agency aborts its launch in the supplier app', async ({ page, request }) => {

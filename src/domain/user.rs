@@ -35,6 +35,30 @@ impl UserRole {
     }
 }
 
+/// Whether an account may be used. IT disables an account, which revokes its sessions, and may
+/// enable it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Active,
+    Disabled,
+}
+
+impl AccountStatus {
+    pub fn may_sign_in(self) -> bool {
+        self == AccountStatus::Active
+    }
+}
+
+/// An IT employee may disable any account but their own, which would lock them out (and, for the
+/// last IT employee, everyone).
+pub fn may_disable(acting_user_id: &str, account_user_id: &str) -> Result<(), RuleViolation> {
+    if acting_user_id == account_user_id {
+        return Err(RuleViolation::new("you cannot disable your own account"));
+    }
+    Ok(())
+}
+
 /// An email address, trimmed and lower-cased so that uniqueness is case-insensitive.
 ///
 /// Parsed by `email_address`, the parser lettre checks its addresses with, so every address
@@ -156,6 +180,18 @@ impl PersonName {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_active_accounts_sign_in_and_nobody_disables_themselves() {
+        assert!(AccountStatus::Active.may_sign_in());
+        assert!(!AccountStatus::Disabled.may_sign_in());
+        assert_eq!(
+            serde_json::to_value(AccountStatus::Disabled).unwrap(),
+            "disabled"
+        );
+        assert!(may_disable("it-1", "agency-1").is_ok());
+        assert!(may_disable("it-1", "it-1").is_err());
+    }
 
     #[test]
     fn emails_are_normalized_and_checked() {

@@ -1,11 +1,11 @@
-//! The signed-in user, from a bearer token verified locally. Role checks are explicit in each
-//! handler through `require`.
+//! The signed-in user, from a bearer token verified locally with the public key and refused when
+//! its session was revoked. Role checks are explicit in each handler through `require`.
 
 use std::future::{Ready, ready};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 
-use crate::auth::{AccessClaims, TokenKeys};
+use crate::auth::{AccessClaims, RevokedSessions, TokenVerifier};
 use crate::domain::user::UserRole;
 use crate::http::error::ApiError;
 
@@ -31,9 +31,16 @@ impl CurrentUser {
     }
 }
 
+/// What a role checks bearer tokens with: the public key, and the sessions revoked meanwhile.
+#[derive(Clone)]
+pub struct AccessGuard {
+    pub verifier: TokenVerifier,
+    pub revoked: RevokedSessions,
+}
+
 fn bearer_claims(request: &HttpRequest) -> Result<AccessClaims, ApiError> {
-    let keys = request
-        .app_data::<web::Data<TokenKeys>>()
+    let guard = request
+        .app_data::<web::Data<AccessGuard>>()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("token keys are not configured")))?;
     let value = request
         .headers()
@@ -45,7 +52,20 @@ fn bearer_claims(request: &HttpRequest) -> Result<AccessClaims, ApiError> {
         .and_then(|text| text.strip_prefix("Bearer "))
         .map(str::trim)
         .ok_or(ApiError::Unauthenticated)?;
-    keys.verify(token).map_err(|_| ApiError::Unauthenticated)
+    let claims = guard
+        .verifier
+        .verify(token)
+        .map_err(|_| ApiError::Unauthenticated)?;
+    // A process that has not read the revocations yet cannot tell a revoked session.
+    if !guard.revoked.is_loaded() {
+        return Err(ApiError::Unavailable {
+            retry_after_secs: 1,
+        });
+    }
+    if guard.revoked.is_revoked(&claims.sid) {
+        return Err(ApiError::Unauthenticated);
+    }
+    Ok(claims)
 }
 
 impl FromRequest for CurrentUser {

@@ -20,6 +20,9 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("this action is not allowed for your role")]
     Forbidden,
+    /// The right password for an account that IT disabled.
+    #[error("this account is disabled")]
+    AccountDisabled,
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("the body is larger than {limit_bytes} bytes")]
@@ -63,6 +66,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
+            ApiError::AccountDisabled => "account_disabled",
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::Conflict { code, .. } | ApiError::Unprocessable { code, .. } => code,
@@ -87,7 +91,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest(_) | ApiError::Validation(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::AccountDisabled => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -139,6 +143,13 @@ mod tests {
         assert_eq!(
             ApiError::PayloadTooLarge { limit_bytes: 1 }.status_code(),
             StatusCode::PAYLOAD_TOO_LARGE
+        );
+        assert_eq!(
+            (
+                ApiError::AccountDisabled.status_code(),
+                ApiError::AccountDisabled.code()
+            ),
+            (StatusCode::FORBIDDEN, "account_disabled")
         );
         assert_eq!(
             ApiError::conflict("sold_out", "none left").status_code(),

@@ -1,5 +1,6 @@
 //! `/health/live`, `/health/ready` and `/health/actors` for every role. Readiness asks each store
 //! with a short timeout and reads actor heartbeats from the registry (never an actor's mailbox).
+//! Live and ready stay open to the probes; the supervision tree is for IT only.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +9,8 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use crate::actors::health::{ActorRecord, ActorRegistry};
+use crate::http::auth::{Authorized, only};
+use crate::http::error::ApiError;
 
 /// A store a role depends on, asked whether it answers.
 #[async_trait::async_trait]
@@ -105,9 +108,12 @@ async fn ready(state: web::Data<HealthState>) -> HttpResponse {
     }
 }
 
-async fn actors(state: web::Data<HealthState>) -> HttpResponse {
-    HttpResponse::Ok().json(ActorsReport {
+async fn actors(
+    state: web::Data<HealthState>,
+    _it: Authorized<only::It>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(ActorsReport {
         role: state.role,
         actors: state.registry.snapshot(),
-    })
+    }))
 }

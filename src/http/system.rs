@@ -1,12 +1,14 @@
-//! Routes of the system API: authentication, accounts, and what IT reads (logs, notifications,
-//! sync jobs).
+//! Routes of the system API: authentication and sessions, accounts, and what IT reads (logs,
+//! notifications, sync jobs).
 
 use std::time::{Duration, Instant};
 
 use actix::Addr;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use dashmap::DashMap;
+use futures_util::future::LocalBoxFuture;
 use mongodb::bson::{Document, doc};
 use serde::{Deserialize, Serialize};
 
@@ -14,16 +16,17 @@ use crate::actors::audit_log::{AuditLog, Subject};
 use crate::actors::supervisor::AddressSlot;
 use crate::actors::sync::OutboxRelay;
 use crate::actors::sync::outbox_relay::Nudge;
-use crate::auth::{self, TokenKeys};
-use crate::domain::user::{Email, Password, PersonName, UserRole};
-use crate::http::auth::{Authorized, CurrentUser, only};
+use crate::auth::{self, RevokedSessions, TokenIssuer, TokenSubject};
+use crate::domain::user::{self, AccountStatus, Email, Password, PersonName, UserRole};
+use crate::http::auth::{AllowedRoles, Authorized, CurrentUser, only};
 use crate::http::error::ApiError;
+use crate::http::parse_id;
 use crate::http::request_id::current_request_id;
 use crate::storage::amqp::events::{LogLevel, LogRecorded};
 use crate::storage::mongo::literal_pattern;
 use crate::storage::mongo::system::{
-    ListFilter, NotificationDocument, NotificationStatus, SessionDocument, SyncJobDocument,
-    SystemStore, UserDocument,
+    ListFilter, NotificationDocument, NotificationStatus, RefreshTokenDocument, RevocationReason,
+    RevokedSessionDocument, SyncJobDocument, SystemStore, UserDocument,
 };
 
 /// Failed sign-ins allowed per email and per client address in one window.
@@ -34,18 +37,63 @@ const MAX_LIST_LIMIT: i64 = 500;
 
 pub struct SystemState {
     pub store: SystemStore,
-    pub tokens: TokenKeys,
+    pub tokens: TokenIssuer,
+    /// This role's own list, which the auth extractors of its routes read.
+    pub revoked: RevokedSessions,
     pub refresh_ttl: Duration,
     pub audit: AuditLog,
     pub user_relay: AddressSlot<OutboxRelay>,
+    pub session_relay: AddressSlot<OutboxRelay>,
     pub failed_logins: DashMap<String, (u32, Instant)>,
 }
 
+/// Something was just written to the relay's outbox: publish it now rather than at its poll.
+fn nudge(relay: &AddressSlot<OutboxRelay>) {
+    if let Some(relay) = relay.get().filter(Addr::connected) {
+        relay.do_send(Nudge);
+    }
+}
+
 impl SystemState {
-    fn nudge_relay(&self) {
-        if let Some(relay) = self.user_relay.get().filter(Addr::connected) {
-            relay.do_send(Nudge);
+    /// Revokes sessions: this role refuses their access tokens at once, every other process as
+    /// soon as it hears `session.revoked.v1` (relayed from the stored revocations), and their
+    /// refresh tokens stay refused for good.
+    async fn revoke_sessions(
+        &self,
+        session_ids: &[String],
+        user_id: &str,
+        reason: RevocationReason,
+        revoked_by: Option<&str>,
+    ) -> Result<(), ApiError> {
+        if session_ids.is_empty() {
+            return Ok(());
         }
+        let now = Utc::now();
+        let expires_at = self.tokens.accepted_until(now);
+        let request_id = current_request_id();
+        let revocations: Vec<RevokedSessionDocument> = session_ids
+            .iter()
+            .map(|session_id| {
+                self.revoked.revoke(session_id, expires_at);
+                RevokedSessionDocument {
+                    session_id: session_id.clone(),
+                    user_id: user_id.to_owned(),
+                    reason,
+                    revoked_at: now,
+                    expires_at,
+                    revoked_by: revoked_by.map(str::to_owned),
+                    request_id: Some(request_id.clone()),
+                    event_id: uuid::Uuid::now_v7().to_string(),
+                    outbox_published: false,
+                }
+            })
+            .collect();
+        self.store
+            .insert_revocations(&revocations)
+            .await
+            .map_err(ApiError::internal)?;
+        nudge(&self.session_relay);
+        Ok(())
     }
 
     fn throttled(&self, keys: &[String]) -> bool {
@@ -78,6 +126,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/api/system/auth/logout", web::post().to(logout))
         .route("/api/system/auth/me", web::get().to(me))
         .route("/api/system/users", web::post().to(create_user))
+        .route("/api/system/users", web::get().to(list_users))
+        .route(
+            "/api/system/users/{id}/disable",
+            web::post().to(disable_user),
+        )
+        .route("/api/system/users/{id}/enable", web::post().to(enable_user))
         .route("/api/system/logs", web::get().to(logs))
         .route("/api/system/notifications", web::get().to(notifications))
         .route("/api/system/sync-jobs", web::get().to(sync_jobs));
@@ -89,7 +143,7 @@ pub struct User {
     email: String,
     name: String,
     role: UserRole,
-    status: String,
+    status: AccountStatus,
     created_at: DateTime<Utc>,
 }
 
@@ -100,7 +154,7 @@ impl From<&UserDocument> for User {
             email: user.email.clone(),
             name: user.name.clone(),
             role: user.role,
-            status: user.status.clone(),
+            status: user.status,
             created_at: user.created_at,
         }
     }
@@ -165,7 +219,7 @@ async fn store_new_user(
         user_id: uuid::Uuid::new_v4().to_string(),
         name: name.as_str().to_owned(),
         role,
-        status: "active".to_owned(),
+        status: AccountStatus::Active,
         password_hash,
         created_at: Utc::now(),
         event_id: uuid::Uuid::now_v7().to_string(),
@@ -184,7 +238,7 @@ async fn store_new_user(
             "an account with this email already exists",
         ));
     }
-    state.nudge_relay();
+    nudge(&state.user_relay);
     Ok(user)
 }
 
@@ -198,6 +252,45 @@ fn subject<'a>(
         entity_type: Some("user"),
         entity_id,
         request_id: Some(request_id),
+    }
+}
+
+/// A signed-in user with one of the roles `R` whose account, as the system DB says now, still
+/// exists and is active: a token alone can outlive its account. Taken by the routes that change
+/// accounts or start work on the system's behalf.
+pub struct ActiveAccount<R>(Authorized<R>);
+
+impl<R> std::ops::Deref for ActiveAccount<R> {
+    type Target = CurrentUser;
+
+    fn deref(&self) -> &CurrentUser {
+        &self.0
+    }
+}
+
+impl<R: AllowedRoles + 'static> FromRequest for ActiveAccount<R> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let authorized = Authorized::<R>::from_request(request, payload).into_inner();
+        let state = request.app_data::<web::Data<SystemState>>().cloned();
+        Box::pin(async move {
+            let authorized = authorized?;
+            let state = state.ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("the system state is not configured"))
+            })?;
+            let account = state
+                .store
+                .user_by_id(authorized.id())
+                .await
+                .map_err(ApiError::internal)?
+                .ok_or(ApiError::Unauthenticated)?;
+            if !account.status.may_sign_in() {
+                return Err(ApiError::AccountDisabled);
+            }
+            Ok(Self(authorized))
+        })
     }
 }
 
@@ -233,7 +326,7 @@ pub async fn register(
     security(("bearer" = [])))]
 pub async fn create_user(
     state: web::Data<SystemState>,
-    it: Authorized<only::It>,
+    it: ActiveAccount<only::It>,
     input: web::Json<NewAccount>,
 ) -> Result<HttpResponse, ApiError> {
     let role = UserRole::parse(&input.role)?;
@@ -261,24 +354,131 @@ pub async fn create_user(
     Ok(HttpResponse::Created().json(User::from(&user)))
 }
 
-async fn new_session(state: &SystemState, user: &UserDocument) -> Result<Session, ApiError> {
+/// Accounts, newest first, by role and by text in the name or email.
+#[utoipa::path(get, path = "/api/system/users", params(ListParams),
+    responses((status = 200, body = Listing<User>), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
+pub async fn list_users(
+    state: web::Data<SystemState>,
+    _it: Authorized<only::It>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = params.limit()?;
+    let mut fields = doc! {};
+    if let Some(role) = params.role.as_deref() {
+        fields.insert("role", UserRole::parse(role)?.as_str());
+    }
+    // The email is the document's `_id`.
+    if let Some(search) = params.text_search(&["name", "_id"]) {
+        fields.insert("$or", search);
+    }
+    let items: Vec<User> = state
+        .store
+        .users(ListFilter { fields, limit })
+        .await
+        .map_err(ApiError::internal)?
+        .iter()
+        .map(User::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(Listing { items }))
+}
+
+/// Disables an account: it can no longer sign in or refresh, and every session it has is
+/// revoked on every role.
+#[utoipa::path(post, path = "/api/system/users/{id}/disable",
+    responses((status = 200, body = User), (status = 400, description = "your own account"), (status = 401), (status = 403), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn disable_user(
+    state: web::Data<SystemState>,
+    it: ActiveAccount<only::It>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = parse_id(&path, "user")?.to_string();
+    user::may_disable(it.id(), &user_id)?;
+    let account = set_status(&state, &user_id, AccountStatus::Disabled).await?;
+    let sessions = state
+        .store
+        .session_ids_of(&user_id)
+        .await
+        .map_err(ApiError::internal)?;
+    state
+        .revoke_sessions(
+            &sessions,
+            &user_id,
+            RevocationReason::AccountDisabled,
+            Some(it.id()),
+        )
+        .await?;
+    state.audit.info(
+        "user.disabled",
+        subject(Some(it.id()), Some(&user_id), &current_request_id()),
+        format!("{} account disabled", account.role.as_str()),
+        serde_json::json!({"sessions_revoked": sessions.len()}),
+    );
+    Ok(HttpResponse::Ok().json(User::from(&account)))
+}
+
+/// Enables a disabled account again: it may sign in (its old sessions stay revoked).
+#[utoipa::path(post, path = "/api/system/users/{id}/enable",
+    responses((status = 200, body = User), (status = 401), (status = 403), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn enable_user(
+    state: web::Data<SystemState>,
+    it: ActiveAccount<only::It>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = parse_id(&path, "user")?.to_string();
+    let account = set_status(&state, &user_id, AccountStatus::Active).await?;
+    state.audit.info(
+        "user.enabled",
+        subject(Some(it.id()), Some(&user_id), &current_request_id()),
+        format!("{} account enabled", account.role.as_str()),
+        serde_json::json!({}),
+    );
+    Ok(HttpResponse::Ok().json(User::from(&account)))
+}
+
+async fn set_status(
+    state: &SystemState,
+    user_id: &str,
+    status: AccountStatus,
+) -> Result<UserDocument, ApiError> {
+    state
+        .store
+        .set_user_status(user_id, status)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound("user"))
+}
+
+/// New tokens of a session: its first ones at sign-in, the next ones at each refresh.
+async fn session_tokens(
+    state: &SystemState,
+    user: &UserDocument,
+    session_id: &str,
+) -> Result<Session, ApiError> {
     let access_token = state
         .tokens
-        .issue(&user.user_id, user.role, &user.name, &user.email)
+        .issue(&TokenSubject {
+            user_id: &user.user_id,
+            session_id,
+            role: user.role,
+            name: &user.name,
+            email: &user.email,
+        })
         .map_err(ApiError::internal)?;
     let refresh_token = auth::new_refresh_token();
     let now = Utc::now();
-    let session = SessionDocument {
+    let stored = RefreshTokenDocument {
         digest: auth::refresh_token_digest(&refresh_token),
+        session_id: session_id.to_owned(),
         user_id: user.user_id.clone(),
         email: user.email.clone(),
         expires_at: now + chrono::Duration::from_std(state.refresh_ttl).unwrap_or_default(),
-        revoked: false,
         created_at: now,
     };
     state
         .store
-        .insert_session(&session)
+        .insert_refresh_token(&stored)
         .await
         .map_err(ApiError::internal)?;
     Ok(Session {
@@ -298,9 +498,11 @@ fn client_address(request: &HttpRequest) -> String {
         .to_owned()
 }
 
-/// Signs in; the same answer for an unknown email and a wrong password.
+/// Signs in; the same answer for an unknown email and a wrong password. The right password of a
+/// disabled account gets `account_disabled`.
 #[utoipa::path(post, path = "/api/system/auth/login", request_body = Credentials,
-    responses((status = 200, body = Session), (status = 401, description = "invalid_credentials"), (status = 429)))]
+    responses((status = 200, body = Session), (status = 401, description = "invalid_credentials"),
+        (status = 403, description = "account_disabled"), (status = 429)))]
 pub async fn login(
     state: web::Data<SystemState>,
     request: HttpRequest,
@@ -330,7 +532,7 @@ pub async fn login(
         .await
         .map_err(ApiError::internal)?;
     let request_id = current_request_id();
-    let Some(user) = user.filter(|user| matches && user.status == "active") else {
+    let Some(user) = user.filter(|_| matches) else {
         state.record_failure(&throttle_keys);
         state.audit.record(
             LogLevel::Warning,
@@ -341,7 +543,39 @@ pub async fn login(
         );
         return Err(ApiError::InvalidCredentials);
     };
-    let session = new_session(&state, &user).await?;
+    if !user.status.may_sign_in() {
+        state.audit.record(
+            LogLevel::Warning,
+            "auth.login_refused",
+            subject(Some(&user.user_id), Some(&user.user_id), &request_id),
+            "sign-in refused: the account is disabled",
+            serde_json::json!({}),
+        );
+        return Err(ApiError::AccountDisabled);
+    }
+    let session_id = uuid::Uuid::new_v4().to_string();
+    let session = session_tokens(&state, &user, &session_id).await?;
+    // A disable stores the status, then lists the sessions; a sign-in stores its session, then
+    // reads the status again: whichever comes second sees the other, so no sign-in that raced
+    // a disable keeps a session.
+    let still_active = state
+        .store
+        .user_by_id(&user.user_id)
+        .await
+        .map_err(ApiError::internal)?
+        .is_some_and(|account| account.status.may_sign_in());
+    if !still_active {
+        let session = std::slice::from_ref(&session_id);
+        state
+            .revoke_sessions(
+                session,
+                &user.user_id,
+                RevocationReason::AccountDisabled,
+                None,
+            )
+            .await?;
+        return Err(ApiError::AccountDisabled);
+    }
     state.audit.info(
         "auth.login",
         subject(Some(&user.user_id), Some(&user.user_id), &request_id),
@@ -351,7 +585,8 @@ pub async fn login(
     Ok(HttpResponse::Ok().json(session))
 }
 
-/// Exchanges a refresh token for a new session; the old token stops working.
+/// Exchanges a refresh token for the session's next tokens; the old refresh token is spent, and
+/// spending it again revokes the whole session (someone else holds a copy).
 #[utoipa::path(post, path = "/api/system/auth/refresh", request_body = RefreshRequest,
     responses((status = 200, body = Session), (status = 401)))]
 pub async fn refresh(
@@ -359,40 +594,94 @@ pub async fn refresh(
     input: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let digest = auth::refresh_token_digest(input.refresh_token.trim());
-    let session = state
+    let token = state
         .store
-        .session(&digest)
+        .refresh_token(&digest)
         .await
         .map_err(ApiError::internal)?
+        .filter(|token| !token.session_id.is_empty() && token.expires_at > Utc::now())
         .ok_or(ApiError::Unauthenticated)?;
-    if session.revoked || session.expires_at < Utc::now() {
+    if state
+        .store
+        .is_revoked(&token.session_id)
+        .await
+        .map_err(ApiError::internal)?
+    {
         return Err(ApiError::Unauthenticated);
     }
-    state
+    if !state
         .store
-        .revoke_session(&digest)
-        .await
-        .map_err(ApiError::internal)?;
-    let user = state
-        .store
-        .user_by_email(&session.email)
+        .mark_rotated(&digest, &token.session_id)
         .await
         .map_err(ApiError::internal)?
+    {
+        let session = std::slice::from_ref(&token.session_id);
+        state
+            .revoke_sessions(
+                session,
+                &token.user_id,
+                RevocationReason::RefreshReused,
+                None,
+            )
+            .await?;
+        state.audit.record(
+            LogLevel::Warning,
+            "auth.refresh_reused",
+            subject(
+                Some(&token.user_id),
+                Some(&token.user_id),
+                &current_request_id(),
+            ),
+            "a spent refresh token was used again: its session is revoked",
+            serde_json::json!({"session_id": token.session_id}),
+        );
+        return Err(ApiError::Unauthenticated);
+    }
+    let user = state
+        .store
+        .user_by_email(&token.email)
+        .await
+        .map_err(ApiError::internal)?
+        .filter(|user| user.status.may_sign_in())
         .ok_or(ApiError::Unauthenticated)?;
-    Ok(HttpResponse::Ok().json(new_session(&state, &user).await?))
+    Ok(HttpResponse::Ok().json(session_tokens(&state, &user, &token.session_id).await?))
 }
 
-/// Revokes a refresh token.
+/// Ends the session the refresh token belongs to: its refresh tokens, and its access tokens on
+/// every role.
 #[utoipa::path(post, path = "/api/system/auth/logout", request_body = RefreshRequest, responses((status = 204)))]
 pub async fn logout(
     state: web::Data<SystemState>,
     input: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    state
+    let digest = auth::refresh_token_digest(input.refresh_token.trim());
+    let token = state
         .store
-        .revoke_session(&auth::refresh_token_digest(input.refresh_token.trim()))
+        .refresh_token(&digest)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::internal)?
+        .filter(|token| !token.session_id.is_empty());
+    if let Some(token) = token {
+        let session = std::slice::from_ref(&token.session_id);
+        state
+            .revoke_sessions(
+                session,
+                &token.user_id,
+                RevocationReason::Logout,
+                Some(&token.user_id),
+            )
+            .await?;
+        state.audit.info(
+            "auth.logout",
+            subject(
+                Some(&token.user_id),
+                Some(&token.user_id),
+                &current_request_id(),
+            ),
+            "signed out",
+            serde_json::json!({"session_id": token.session_id}),
+        );
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -418,7 +707,9 @@ pub struct ListParams {
     level: Option<String>,
     /// logs: the service that wrote the entry
     service: Option<String>,
-    /// logs: text searched in the event and message
+    /// users: traveler, agency, financial or it
+    role: Option<String>,
+    /// logs: text searched in the event and message; users: in the name and email
     q: Option<String>,
     /// notifications and sync jobs: their status
     status: Option<String>,
@@ -434,6 +725,20 @@ impl ListParams {
                 "limit must be between 1 and {MAX_LIST_LIMIT}"
             ))),
         }
+    }
+
+    /// `q` as a filter matching documents where any of `fields` contains it, in any case.
+    fn text_search(&self, fields: &[&str]) -> Option<Vec<Document>> {
+        let needle = self.q.as_deref().filter(|needle| !needle.is_empty())?;
+        // A case-insensitive regex of the escaped text: the one text search that MongoDB and
+        // FerretDB both run, over every document rather than the newest few.
+        let contains = doc! {"$regex": literal_pattern(needle), "$options": "i"};
+        Some(
+            fields
+                .iter()
+                .map(|field| doc! {*field: contains.clone()})
+                .collect(),
+        )
     }
 
     fn status_filter(&self, allowed: &[&str]) -> Result<Document, ApiError> {
@@ -483,14 +788,8 @@ pub async fn logs(
     if let Some(service) = params.service.as_deref() {
         fields.insert("service", service);
     }
-    if let Some(needle) = params.q.as_deref().filter(|needle| !needle.is_empty()) {
-        // A case-insensitive regex of the escaped text: the one text search that MongoDB and
-        // FerretDB both run, over every entry rather than the newest few.
-        let contains = doc! {"$regex": literal_pattern(needle), "$options": "i"};
-        fields.insert(
-            "$or",
-            vec![doc! {"message": contains.clone()}, doc! {"event": contains}],
-        );
+    if let Some(search) = params.text_search(&["message", "event"]) {
+        fields.insert("$or", search);
     }
     let entries = state
         .store

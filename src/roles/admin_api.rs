@@ -18,7 +18,9 @@ use crate::http::admin::{self, AdminState};
 use crate::http::health::{HealthState, ReadinessCheck};
 use crate::http::openapi::BearerSecurity;
 use crate::roles::scheduler::{flush_audit_log, start_audit_log};
-use crate::roles::{BusReadiness, RoleContext, RunningRole, StopAction, serve};
+use crate::roles::{
+    BusReadiness, RoleContext, RunningRole, StopAction, serve, start_revocation_listener,
+};
 use crate::storage::postgres::PostgresReadiness;
 use crate::storage::postgres::outbox::PostgresOutbox;
 
@@ -74,6 +76,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
             .start();
     }
 
+    let revoked = start_revocation_listener(Role::Admin, context, &registry).await?;
     let checks: Vec<Arc<dyn ReadinessCheck>> = vec![
         Arc::new(PostgresReadiness(pool.clone())),
         Arc::new(BusReadiness(context.bus.clone())),
@@ -102,11 +105,11 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         listener,
         health,
         AdminApi::openapi(),
+        revoked,
         move |config| {
             config.app_data(state.clone());
             admin::routes(config);
         },
-        vec![drain, flush_audit_log(audit)],
     )?;
-    Ok(running)
+    Ok(running.stopping_with(vec![drain, flush_audit_log(audit)]))
 }

@@ -21,7 +21,9 @@ use crate::http::customer::{self, CustomerState};
 use crate::http::health::{HealthState, ReadinessCheck};
 use crate::http::openapi::BearerSecurity;
 use crate::roles::scheduler::{flush_audit_log, start_audit_log};
-use crate::roles::{BusReadiness, RoleContext, RunningRole, StopAction, serve};
+use crate::roles::{
+    BusReadiness, RoleContext, RunningRole, StopAction, serve, start_revocation_listener,
+};
 use crate::storage::mongo::MongoReadiness;
 use crate::storage::mongo::customer::CustomerStore;
 
@@ -133,6 +135,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         directory.ensure(launch);
     }
 
+    let revoked = start_revocation_listener(Role::Customer, context, &registry).await?;
     let checks: Vec<Arc<dyn ReadinessCheck>> = vec![
         Arc::new(MongoReadiness {
             name: "customer_db",
@@ -165,12 +168,13 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         listener,
         health,
         CustomerApi::openapi(),
+        revoked,
         move |config| {
             config.app_data(state.clone());
             customer::routes(config);
         },
-        vec![flush_bookings, flush_audit_log(audit)],
-    )?;
+    )?
+    .stopping_with(vec![flush_bookings, flush_audit_log(audit)]);
     running.customer_directory = Some(directory);
     Ok(running)
 }

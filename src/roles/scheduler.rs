@@ -12,7 +12,7 @@ use crate::actors::health::ActorRegistry;
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
 use crate::config::Role;
 use crate::http::health::HealthState;
-use crate::roles::{RoleContext, RunningRole, serve};
+use crate::roles::{RoleContext, RunningRole, serve, start_revocation_listener};
 
 #[derive(OpenApi)]
 #[openapi(info(
@@ -60,6 +60,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         "scheduler role started",
         serde_json::json!({}),
     );
+    let revoked = start_revocation_listener(Role::Scheduler, context, &registry).await?;
     let health = HealthState {
         role: "scheduler",
         registry,
@@ -71,8 +72,8 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         listener,
         health,
         SchedulerApi::openapi(),
+        revoked,
         |_| {},
-        vec![flush_audit_log(audit)],
     )?;
-    Ok(running)
+    Ok(running.stopping_with(vec![flush_audit_log(audit)]))
 }

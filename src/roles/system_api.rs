@@ -15,16 +15,18 @@ use crate::actors::mailer::{MAILER_QUEUE, MailerHandler};
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
 use crate::actors::sync::outbox_relay::Flush;
 use crate::actors::sync::system::{
-    AUDIT_LOG_QUEUE, AuditLogWriter, SYNC_JOBS_QUEUE, SyncJobRecorder, UserOutbox,
+    AUDIT_LOG_QUEUE, AuditLogWriter, RevocationOutbox, SYNC_JOBS_QUEUE, SyncJobRecorder, UserOutbox,
 };
-use crate::actors::sync::{ConsumerShutdown, EventConsumer, EventHandler, OutboxRelay};
+use crate::actors::sync::{ConsumerShutdown, EventConsumer, EventHandler, Outbox, OutboxRelay};
 use crate::config::{Role, Settings};
-use crate::domain::user::{Email, Password, PersonName, UserRole};
+use crate::domain::user::{AccountStatus, Email, Password, PersonName, UserRole};
 use crate::http::health::{HealthState, ReadinessCheck};
 use crate::http::openapi::BearerSecurity;
 use crate::http::system::{self, SystemState};
 use crate::roles::scheduler::{flush_audit_log, start_audit_log};
-use crate::roles::{BusReadiness, RoleContext, RunningRole, StopAction, serve};
+use crate::roles::{
+    BusReadiness, RoleContext, RunningRole, StopAction, serve, start_revocation_listener,
+};
 use crate::storage::amqp::{Bus, QueueSpec};
 use crate::storage::mongo::MongoReadiness;
 use crate::storage::mongo::system::{SystemStore, UserDocument};
@@ -34,6 +36,7 @@ use crate::storage::smtp::Mailer;
 #[openapi(
     info(title = "Astro Bookings system API", description = "Authentication, accounts, logs, notifications and sync jobs."),
     paths(system::register, system::login, system::refresh, system::logout, system::me, system::create_user,
+        system::list_users, system::disable_user, system::enable_user,
         system::logs, system::notifications, system::sync_jobs),
     modifiers(&BearerSecurity)
 )]
@@ -61,8 +64,35 @@ fn consumer(
     })
 }
 
+/// An outbox relay of the system DB, started (and restarted) into `slot`.
+fn relay(
+    name: &'static str,
+    slot: AddressSlot<OutboxRelay>,
+    outbox: Arc<dyn Outbox>,
+    bus: Bus,
+    registry: ActorRegistry,
+) -> ActorChild<OutboxRelay> {
+    ActorChild::new(name, move || {
+        slot.set(OutboxRelay::new(name, Arc::clone(&outbox), bus.clone(), registry.clone()).start())
+    })
+}
+
+/// Publishes what the relay's outbox still holds before the process exits.
+fn flush_relay(slot: AddressSlot<OutboxRelay>) -> StopAction {
+    Box::new(move || {
+        Box::pin(async move {
+            if let Some(relay) = slot.get() {
+                let _flushed = relay.send(Flush).await;
+            }
+        })
+    })
+}
+
 pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Result<RunningRole> {
     let settings = &context.settings;
+    let tokens = context.token_issuer.clone().ok_or_else(|| {
+        anyhow::anyhow!("the system role signs access tokens and needs ASTRO_TOKEN_PRIVATE_KEY")
+    })?;
     let database = crate::storage::mongo::connect(
         &settings.system_mongo_url,
         &settings.system_mongo_db,
@@ -76,27 +106,28 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
     let registry = ActorRegistry::default();
     let audit = start_audit_log("system", context, &registry);
     let user_relay = AddressSlot::<OutboxRelay>::default();
+    let session_relay = AddressSlot::<OutboxRelay>::default();
     {
-        let relay_slot = user_relay.clone();
-        let relay_store = store.clone();
-        let relay_bus = context.bus.clone();
-        let relay_registry = registry.clone();
         let bus = context.bus.clone();
         Supervisor::new("system-sync-supervisor", registry.clone())
-            .with_child(ActorChild::new("system-user-outbox", move || {
-                let outbox = Arc::new(UserOutbox {
-                    store: relay_store.clone(),
-                });
-                relay_slot.set(
-                    OutboxRelay::new(
-                        "system-user-outbox",
-                        outbox,
-                        relay_bus.clone(),
-                        relay_registry.clone(),
-                    )
-                    .start(),
-                )
-            }))
+            .with_child(relay(
+                "system-user-outbox",
+                user_relay.clone(),
+                Arc::new(UserOutbox {
+                    store: store.clone(),
+                }),
+                bus.clone(),
+                registry.clone(),
+            ))
+            .with_child(relay(
+                "system-session-outbox",
+                session_relay.clone(),
+                Arc::new(RevocationOutbox {
+                    store: store.clone(),
+                }),
+                bus.clone(),
+                registry.clone(),
+            ))
             .with_child(consumer(
                 "system-audit-log-writer",
                 bus.clone(),
@@ -132,6 +163,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
             .start();
     }
 
+    let revoked = start_revocation_listener(Role::System, context, &registry).await?;
     let checks: Vec<Arc<dyn ReadinessCheck>> = vec![
         Arc::new(MongoReadiness {
             name: "system_db",
@@ -146,18 +178,13 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
     };
     let state = web::Data::new(SystemState {
         store,
-        tokens: context.token_keys.clone(),
+        tokens,
+        revoked: revoked.clone(),
         refresh_ttl: settings.refresh_token_ttl,
         audit: audit.clone(),
         user_relay: user_relay.clone(),
+        session_relay: session_relay.clone(),
         failed_logins: DashMap::new(),
-    });
-    let flush_users: StopAction = Box::new(move || {
-        Box::pin(async move {
-            if let Some(relay) = user_relay.get() {
-                let _flushed = relay.send(Flush).await;
-            }
-        })
     });
     let running = serve(
         Role::System,
@@ -165,13 +192,17 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         listener,
         health,
         SystemApi::openapi(),
+        revoked,
         move |config| {
             config.app_data(state.clone());
             system::routes(config);
         },
-        vec![flush_users, flush_audit_log(audit)],
     )?;
-    Ok(running)
+    Ok(running.stopping_with(vec![
+        flush_relay(session_relay),
+        flush_relay(user_relay),
+        flush_audit_log(audit),
+    ]))
 }
 
 /// Creates the first IT employee from `ASTRO_SEED_IT_*`, once; running it again changes nothing.
@@ -200,7 +231,7 @@ pub async fn seed_it_employee(settings: &Settings) -> anyhow::Result<()> {
         user_id: uuid::Uuid::new_v4().to_string(),
         name: name.as_str().to_owned(),
         role: UserRole::It,
-        status: "active".to_owned(),
+        status: AccountStatus::Active,
         password_hash: crate::auth::hash_password(password).await?,
         created_at: Utc::now(),
         event_id: uuid::Uuid::now_v7().to_string(),

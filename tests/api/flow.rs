@@ -156,7 +156,10 @@ async fn one_booking_flows_through_every_part() {
         (&app.scheduler_url, "scheduler"),
     ] {
         let actors: Value = app
-            .get(format!("{base}/api/{role}/health/actors"), None)
+            .get(
+                format!("{base}/api/{role}/health/actors"),
+                Some(&app.it_token()),
+            )
             .await
             .json()
             .await

@@ -8,7 +8,9 @@ use astro_bookings::actors::sync::admin::ADMIN_SYNC_QUEUE;
 use astro_bookings::actors::sync::customer::CUSTOMER_SYNC_QUEUE;
 use astro_bookings::actors::sync::system::{AUDIT_LOG_QUEUE, SYNC_JOBS_QUEUE};
 use astro_bookings::app::Application;
+use astro_bookings::auth::{AccessClaims, TokenIssuer};
 use astro_bookings::config::{Role, Settings};
+use astro_bookings::domain::user::UserRole;
 use astro_bookings::storage::amqp::Bus;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -20,6 +22,8 @@ pub const IT_PASSWORD: &str = "it-password-123";
 pub struct TestApp {
     pub application: Option<Application>,
     pub settings: Settings,
+    /// Signs with this test's private key, as only the system role does.
+    pub issuer: TokenIssuer,
     pub client: Client,
     pub customer_url: String,
     pub admin_url: String,
@@ -38,7 +42,8 @@ fn pg_admin_url() -> String {
     )
 }
 
-/// Settings for an isolated test run; `overrides` win over everything.
+/// Settings for an isolated test run, with a key pair of its own (not the development keys, so
+/// the run is what a deployment is); `overrides` win over everything.
 pub async fn test_settings(overrides: &[(&str, &str)]) -> Settings {
     let unique = uuid::Uuid::new_v4().simple().to_string();
     let short = unique.get(..12).unwrap().to_owned();
@@ -52,6 +57,7 @@ pub async fn test_settings(overrides: &[(&str, &str)]) -> Settings {
         .await
         .expect("create test database");
     let database_url = admin_url.replace("/postgres?", &format!("/{database}?"));
+    let (private_key, public_key) = astro_bookings::auth::generate_key_pair().unwrap();
     let overrides: Vec<(String, String)> = overrides
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -71,7 +77,12 @@ pub async fn test_settings(overrides: &[(&str, &str)]) -> Settings {
         ),
         ("ASTRO_SYSTEM_MONGO_DB".into(), format!("t{short}_system")),
         ("ASTRO_AMQP_NAMESPACE".into(), format!("test-{short}")),
-        ("ASTRO_TOKEN_SECRET".into(), format!("secret-{unique}")),
+        ("ASTRO_ENV".into(), "production".into()),
+        (
+            "ASTRO_TOKEN_PRIVATE_KEY".into(),
+            private_key.expose().to_owned(),
+        ),
+        ("ASTRO_TOKEN_PUBLIC_KEY".into(), public_key),
         ("ASTRO_SEED_IT_EMAIL".into(), IT_EMAIL.into()),
         ("ASTRO_SEED_IT_PASSWORD".into(), IT_PASSWORD.into()),
         ("ASTRO_SEED_IT_NAME".into(), "Test IT".into()),
@@ -104,6 +115,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let application = Application::start(settings.clone())
         .await
         .expect("application starts");
+    let issuer = issuer_of(&settings);
     let url = |role: Role| {
         application
             .port(role)
@@ -117,6 +129,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         scheduler_url: url(Role::Scheduler),
         application: Some(application),
         settings,
+        issuer,
         client: Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -124,6 +137,11 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     };
     app.wait_until_ready().await;
     app
+}
+
+pub fn issuer_of(settings: &Settings) -> TokenIssuer {
+    let private = settings.token_keys().unwrap().private.unwrap();
+    TokenIssuer::new(&private, settings.access_token_ttl).unwrap()
 }
 
 /// Polls `check` until it returns Some, or fails the test after `timeout`.
@@ -145,11 +163,12 @@ where
     }
 }
 
-/// A signed-in user: id, token and email.
+/// A signed-in user: id, tokens and email.
 #[derive(Clone, Debug)]
 pub struct SignedIn {
     pub user_id: String,
     pub token: String,
+    pub refresh_token: String,
     pub email: String,
     pub name: String,
 }
@@ -272,6 +291,7 @@ impl TestApp {
         SignedIn {
             user_id: session["user"]["id"].as_str().unwrap().to_owned(),
             token: session["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: session["refresh_token"].as_str().unwrap().to_owned(),
             email: email.to_owned(),
             name: session["user"]["name"].as_str().unwrap().to_owned(),
         }
@@ -289,6 +309,27 @@ impl TestApp {
             body,
         )
         .await
+    }
+
+    /// A token signed with this test's key (as the system role signs) for whatever claims.
+    pub fn mint(&self, user_id: &str, session_id: &str, role: UserRole) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let claims = AccessClaims {
+            sub: user_id.to_owned(),
+            sid: session_id.to_owned(),
+            role,
+            name: "Minted".into(),
+            email: "minted@astro.test".into(),
+            iat: now,
+            exp: now + 600,
+        };
+        self.issuer.sign(&claims).unwrap()
+    }
+
+    /// An IT token of a session of its own, for the IT-only health of the actors.
+    pub fn it_token(&self) -> String {
+        let session = uuid::Uuid::new_v4().to_string();
+        self.mint(&uuid::Uuid::new_v4().to_string(), &session, UserRole::It)
     }
 
     pub async fn register_traveler(&self) -> SignedIn {
@@ -569,7 +610,7 @@ impl TestApp {
         let body: Value = self
             .get(
                 format!("{}/api/customer/health/actors", self.customer_url),
-                None,
+                Some(&self.it_token()),
             )
             .await
             .json()
@@ -589,6 +630,8 @@ impl TestApp {
         let mut settings = self.settings.clone();
         settings.roles = vec![Role::Customer];
         settings.customer_port = 0;
+        // As a customer-only process reads its settings: without the private key.
+        settings.token_private_key = None;
         let second = Application::start(settings)
             .await
             .expect("second customer process");
@@ -623,7 +666,15 @@ impl CustomerProcess {
             .env("ASTRO_CUSTOMER_MONGO_DB", &settings.customer_mongo_db)
             .env("ASTRO_AMQP_URL", settings.amqp_url.expose())
             .env("ASTRO_AMQP_NAMESPACE", &settings.amqp_namespace)
-            .env("ASTRO_TOKEN_SECRET", settings.token_secret.expose())
+            .env("ASTRO_SYSTEM_MONGO_URL", settings.system_mongo_url.expose())
+            .env("ASTRO_SYSTEM_MONGO_DB", &settings.system_mongo_db)
+            // Only the public key, and not in development: a customer role needs nothing more.
+            .env("ASTRO_ENV", "production")
+            .env(
+                "ASTRO_TOKEN_PUBLIC_KEY",
+                settings.token_public_key.as_deref().unwrap_or_default(),
+            )
+            .env_remove("ASTRO_TOKEN_PRIVATE_KEY")
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .spawn()

@@ -15,4 +15,5 @@ mod helpers;
 mod idempotency;
 mod input;
 mod scaled_customers;
+mod sessions;
 mod system;

@@ -1,5 +1,6 @@
-//! The system role's side of sync: users leave through their outbox markers; log entries and
-//! sync-job progress from every role arrive and are written to the system DB.
+//! The system role's side of sync: users and revoked sessions leave through their outbox
+//! markers; log entries and sync-job progress from every role arrive and are written to the
+//! system DB.
 
 use chrono::Utc;
 
@@ -7,7 +8,7 @@ use crate::actors::sync::{EventHandler, HandlerError, Outbox};
 use crate::domain::user::UserRole;
 use crate::storage::amqp::events::{
     BOOKING_CONFIRMED, LAUNCH_SCHEDULED, LOGS_RECORDED, LogsRecorded, SYNC_JOB_PROGRESSED,
-    SyncJobProgressed, SyncJobStatus, USER_REGISTERED, UserRegistered,
+    SessionRevoked, SyncJobProgressed, SyncJobStatus, USER_REGISTERED, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::mongo::system::{LogDocument, SyncJobDocument, SystemStore};
@@ -174,6 +175,34 @@ impl Outbox for UserOutbox {
         for event in events {
             let user: UserRegistered = event.data_as()?;
             self.store.mark_user_published(&user.email).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Revoked sessions not yet announced to every process.
+pub struct RevocationOutbox {
+    pub store: SystemStore,
+}
+
+#[async_trait::async_trait]
+impl Outbox for RevocationOutbox {
+    async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>> {
+        Ok(self
+            .store
+            .unpublished_revocations(limit)
+            .await?
+            .iter()
+            .map(|revoked| revoked.revoked_event())
+            .collect())
+    }
+
+    async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()> {
+        for event in events {
+            let revoked: SessionRevoked = event.data_as()?;
+            self.store
+                .mark_revocation_published(&revoked.session_id)
+                .await?;
         }
         Ok(())
     }

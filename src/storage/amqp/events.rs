@@ -15,6 +15,9 @@ pub const BOOKING_CANCELLED: &str = "booking.cancelled.v1";
 pub const LAUNCH_SEATS_CHANGED: &str = "launch.seats_changed.v1";
 pub const LOGS_RECORDED: &str = "logs.recorded.v1";
 pub const SYNC_JOB_PROGRESSED: &str = "sync_job.progressed.v1";
+/// A session was revoked (logout, a reused refresh token, a disabled account): every process of
+/// every role refuses its access tokens from then on.
+pub const SESSION_REVOKED: &str = "session.revoked.v1";
 
 /// Who caused a change: the service, the user (if any) and what they did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +149,15 @@ pub struct BookingCancelled {
 pub struct LaunchSeatsChanged {
     pub launch_id: String,
     pub publisher: String,
+}
+
+/// `session.revoked.v1`: broadcast to every process, each on a private queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRevoked {
+    pub session_id: String,
+    pub user_id: String,
+    /// Until when the session's access tokens could still be accepted: how long to remember it.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// `logs.recorded.v1`: the audit/system log entries one role shipped together, for the system

@@ -95,6 +95,31 @@ pub async fn newest_first<T: serde::de::DeserializeOwned + Send + Sync>(
         .await
 }
 
+/// Documents whose outbox marker says their event is not published yet, at most `limit`.
+pub async fn unpublished<T: serde::de::DeserializeOwned + Send + Sync>(
+    collection: &mongodb::Collection<T>,
+    limit: i64,
+) -> Result<Vec<T>, mongodb::error::Error> {
+    use futures_util::TryStreamExt;
+    collection
+        .find(doc! {"outbox_published": false})
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// Sets the outbox marker of the document `_id`: its event was published.
+pub async fn mark_published<T: Send + Sync>(
+    collection: &mongodb::Collection<T>,
+    id: &str,
+) -> Result<(), mongodb::error::Error> {
+    collection
+        .update_one(doc! {"_id": id}, doc! {"$set": {"outbox_published": true}})
+        .await?;
+    Ok(())
+}
+
 /// True when an insert failed only because the `_id` (or a unique key) already exists.
 pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
     use mongodb::error::{ErrorKind, WriteFailure};

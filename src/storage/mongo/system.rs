@@ -6,10 +6,14 @@ use mongodb::bson::{Document, doc};
 use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::user::UserRole;
-use crate::storage::amqp::events::{LogRecorded, SyncJobStatus, USER_REGISTERED, UserRegistered};
+use crate::domain::user::{AccountStatus, UserRole};
+use crate::storage::amqp::events::{
+    LogRecorded, SESSION_REVOKED, SessionRevoked, SyncJobStatus, USER_REGISTERED, UserRegistered,
+};
 use crate::storage::amqp::{EventEnvelope, Origin};
-use crate::storage::mongo::{create_indexes, insert_each_once, insert_once, newest_first};
+use crate::storage::mongo::{
+    create_indexes, insert_each_once, insert_once, mark_published, newest_first, unpublished,
+};
 
 pub type StoreError = mongodb::error::Error;
 
@@ -21,7 +25,7 @@ pub struct UserDocument {
     pub user_id: String,
     pub name: String,
     pub role: UserRole,
-    pub status: String,
+    pub status: AccountStatus,
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
     /// Outbox marker written with the user: `user.registered.v1` not yet published.
@@ -59,17 +63,134 @@ impl UserDocument {
     }
 }
 
+/// One refresh token of a session. A session is one sign-in: each refresh rotates its refresh
+/// token (the old one is then spent) and keeps the session id, which its access tokens carry.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SessionDocument {
+pub struct RefreshTokenDocument {
     /// sha256 of the refresh token; the token itself is never stored.
     #[serde(rename = "_id")]
     pub digest: String,
+    /// Empty for tokens issued before sessions had ids: those are refused (sign in again).
+    #[serde(default)]
+    pub session_id: String,
     pub user_id: String,
     pub email: String,
     pub expires_at: DateTime<Utc>,
-    pub revoked: bool,
     pub created_at: DateTime<Utc>,
 }
+
+/// The mark that a refresh token was exchanged: keyed by its digest, so of two exchanges of the
+/// same token only one can write it, and a later one is a reuse.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RotationDocument {
+    #[serde(rename = "_id")]
+    digest: String,
+    session_id: String,
+    rotated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationReason {
+    Logout,
+    /// A refresh token that had already been exchanged came back: someone else holds a copy.
+    RefreshReused,
+    AccountDisabled,
+}
+
+impl RevocationReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevocationReason::Logout => "logout",
+            RevocationReason::RefreshReused => "refresh_reused",
+            RevocationReason::AccountDisabled => "account_disabled",
+        }
+    }
+}
+
+/// A revoked session, kept for good: its refresh tokens stay refused. It is also its own outbox
+/// marker for `session.revoked.v1`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RevokedSessionDocument {
+    #[serde(rename = "_id")]
+    pub session_id: String,
+    pub user_id: String,
+    pub reason: RevocationReason,
+    pub revoked_at: DateTime<Utc>,
+    /// Until when its access tokens could still be accepted: how long every role remembers it.
+    pub expires_at: DateTime<Utc>,
+    pub revoked_by: Option<String>,
+    pub request_id: Option<String>,
+    pub event_id: String,
+    pub outbox_published: bool,
+}
+
+impl RevokedSessionDocument {
+    pub fn revoked_event(&self) -> EventEnvelope {
+        let data = SessionRevoked {
+            session_id: self.session_id.clone(),
+            user_id: self.user_id.clone(),
+            expires_at: self.expires_at,
+        };
+        let origin = Origin {
+            service: "system".to_owned(),
+            user_id: Some(
+                self.revoked_by
+                    .clone()
+                    .unwrap_or_else(|| self.user_id.clone()),
+            ),
+            action: self.reason.as_str().to_owned(),
+        };
+        EventEnvelope::from_outbox(
+            SESSION_REVOKED,
+            origin,
+            self.request_id.clone(),
+            serde_json::to_value(data).unwrap_or_default(),
+            &self.event_id,
+            self.revoked_at,
+        )
+    }
+}
+
+/// Revoked sessions, read by every role (of any process) when it starts: the one part of the
+/// system DB that other roles read, and only this collection.
+#[derive(Clone)]
+pub struct RevokedSessionsReader {
+    revoked: Collection<RevokedSessionDocument>,
+}
+
+/// Times are stored as RFC 3339 text, whose fractional digits vary, so text order can be off by
+/// under a second: revocations are read from this much before now, and the older ones dropped.
+const EXPIRY_READ_MARGIN: chrono::Duration = chrono::Duration::minutes(1);
+
+impl RevokedSessionsReader {
+    pub fn new(database: &Database) -> Self {
+        Self {
+            revoked: database.collection(REVOKED_SESSIONS),
+        }
+    }
+
+    /// The revocations whose sessions' access tokens may still be accepted at `now`.
+    #[tracing::instrument(skip_all)]
+    pub async fn in_force(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<RevokedSessionDocument>, StoreError> {
+        let from = (now - EXPIRY_READ_MARGIN).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let documents: Vec<RevokedSessionDocument> = self
+            .revoked
+            .find(doc! {"expires_at": {"$gt": from}})
+            .await?
+            .try_collect()
+            .await?;
+        Ok(documents
+            .into_iter()
+            .filter(|revoked| revoked.expires_at > now)
+            .collect())
+    }
+}
+
+const REVOKED_SESSIONS: &str = "revoked_sessions";
 
 /// A log entry as stored: the entry itself, keyed by the id of the event that carried it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,7 +254,9 @@ pub struct ListFilter {
 #[derive(Clone)]
 pub struct SystemStore {
     users: Collection<UserDocument>,
-    sessions: Collection<SessionDocument>,
+    sessions: Collection<RefreshTokenDocument>,
+    rotations: Collection<RotationDocument>,
+    revoked_sessions: Collection<RevokedSessionDocument>,
     logs: Collection<LogDocument>,
     notifications: Collection<NotificationDocument>,
     sync_jobs: Collection<SyncJobDocument>,
@@ -143,7 +266,10 @@ impl SystemStore {
     pub fn new(database: &Database) -> Self {
         Self {
             users: database.collection("users"),
+            // The collection keeps its first name: its documents are sessions' refresh tokens.
             sessions: database.collection("sessions"),
+            rotations: database.collection("refresh_rotations"),
+            revoked_sessions: database.collection(REVOKED_SESSIONS),
             logs: database.collection("logs"),
             notifications: database.collection("notifications"),
             sync_jobs: database.collection("sync_jobs"),
@@ -153,7 +279,17 @@ impl SystemStore {
     pub async fn create_indexes(&self) -> Result<(), StoreError> {
         create_indexes(
             &self.users,
-            [doc! {"user_id": 1}, doc! {"outbox_published": 1}],
+            [
+                doc! {"user_id": 1},
+                doc! {"outbox_published": 1},
+                doc! {"created_at": -1},
+            ],
+        )
+        .await?;
+        create_indexes(&self.sessions, [doc! {"user_id": 1}]).await?;
+        create_indexes(
+            &self.revoked_sessions,
+            [doc! {"expires_at": 1}, doc! {"outbox_published": 1}],
         )
         .await?;
         create_indexes(&self.logs, [doc! {"time": -1}]).await?;
@@ -179,42 +315,114 @@ impl SystemStore {
 
     #[tracing::instrument(skip_all)]
     pub async fn unpublished_users(&self, limit: i64) -> Result<Vec<UserDocument>, StoreError> {
-        self.users
-            .find(doc! {"outbox_published": false})
-            .limit(limit)
-            .await?
-            .try_collect()
-            .await
+        unpublished(&self.users, limit).await
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn mark_user_published(&self, email: &str) -> Result<(), StoreError> {
-        self.users
-            .update_one(
-                doc! {"_id": email},
-                doc! {"$set": {"outbox_published": true}},
-            )
+        mark_published(&self.users, email).await
+    }
+
+    /// Accounts newest first, filtered by exact fields (and any `$or`), at most `limit`.
+    #[tracing::instrument(skip_all)]
+    pub async fn users(&self, filter: ListFilter) -> Result<Vec<UserDocument>, StoreError> {
+        newest_first(&self.users, filter.fields, "created_at", filter.limit).await
+    }
+
+    /// Sets an account's status; the account as stored afterwards, or `None` if there is none.
+    #[tracing::instrument(skip_all, fields(user_id))]
+    pub async fn set_user_status(
+        &self,
+        user_id: &str,
+        status: AccountStatus,
+    ) -> Result<Option<UserDocument>, StoreError> {
+        let status = mongodb::bson::to_bson(&status).unwrap_or_default();
+        let updated = self
+            .users
+            .update_one(doc! {"user_id": user_id}, doc! {"$set": {"status": status}})
             .await?;
+        if updated.matched_count == 0 {
+            return Ok(None);
+        }
+        self.user_by_id(user_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn insert_refresh_token(
+        &self,
+        token: &RefreshTokenDocument,
+    ) -> Result<(), StoreError> {
+        self.sessions.insert_one(token).await?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn insert_session(&self, session: &SessionDocument) -> Result<(), StoreError> {
-        self.sessions.insert_one(session).await?;
-        Ok(())
-    }
-
-    #[tracing::instrument(skip_all)]
-    pub async fn session(&self, digest: &str) -> Result<Option<SessionDocument>, StoreError> {
+    pub async fn refresh_token(
+        &self,
+        digest: &str,
+    ) -> Result<Option<RefreshTokenDocument>, StoreError> {
         self.sessions.find_one(doc! {"_id": digest}).await
     }
 
+    /// Marks a refresh token as exchanged; `Ok(false)` when it already was (a reuse).
     #[tracing::instrument(skip_all)]
-    pub async fn revoke_session(&self, digest: &str) -> Result<(), StoreError> {
-        self.sessions
-            .update_one(doc! {"_id": digest}, doc! {"$set": {"revoked": true}})
+    pub async fn mark_rotated(&self, digest: &str, session_id: &str) -> Result<bool, StoreError> {
+        let rotation = RotationDocument {
+            digest: digest.to_owned(),
+            session_id: session_id.to_owned(),
+            rotated_at: Utc::now(),
+        };
+        insert_once(&self.rotations, &rotation).await
+    }
+
+    /// Every session the user ever had (a disabled account's are all revoked).
+    #[tracing::instrument(skip_all, fields(user_id))]
+    pub async fn session_ids_of(&self, user_id: &str) -> Result<Vec<String>, StoreError> {
+        let tokens: Vec<RefreshTokenDocument> = self
+            .sessions
+            .find(doc! {"user_id": user_id})
+            .await?
+            .try_collect()
             .await?;
-        Ok(())
+        let mut session_ids: Vec<String> = tokens
+            .into_iter()
+            .map(|token| token.session_id)
+            .filter(|session_id| !session_id.is_empty())
+            .collect();
+        session_ids.sort_unstable();
+        session_ids.dedup();
+        Ok(session_ids)
+    }
+
+    /// Stores revocations; a session already revoked keeps its first revocation.
+    #[tracing::instrument(skip_all, fields(sessions = revocations.len()))]
+    pub async fn insert_revocations(
+        &self,
+        revocations: &[RevokedSessionDocument],
+    ) -> Result<(), StoreError> {
+        insert_each_once(&self.revoked_sessions, revocations).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn is_revoked(&self, session_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .revoked_sessions
+            .find_one(doc! {"_id": session_id})
+            .await?
+            .is_some())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn unpublished_revocations(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<RevokedSessionDocument>, StoreError> {
+        unpublished(&self.revoked_sessions, limit).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn mark_revocation_published(&self, session_id: &str) -> Result<(), StoreError> {
+        mark_published(&self.revoked_sessions, session_id).await
     }
 
     /// Inserts log entries; one already stored (a redelivery) is skipped, not an error.

@@ -1,13 +1,19 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, catchError, map, of } from 'rxjs';
-import { LogEntry, Notification, Page, RoleHealth, SyncJob } from '@astro/shared';
+import { LogEntry, Notification, Page, Role, RoleHealth, SyncJob, User } from '@astro/shared';
+import { AccountAction } from './it/account-actions';
 
 export const ROLES = ['customer', 'admin', 'system', 'scheduler'] as const;
 
 export interface LogFilter {
   level?: string;
   service?: string;
+  q?: string;
+}
+
+export interface AccountFilter {
+  role?: Role | '';
   q?: string;
 }
 
@@ -28,7 +34,8 @@ export function filterParams(filter: object): HttpParams {
   return params;
 }
 
-/** What IT reads from the system API (logs, notifications, sync jobs) and every role's health. */
+/** What IT reads from the system API (logs, notifications, sync jobs, accounts) and every role's
+ * health, and what it does to accounts. */
 @Injectable({ providedIn: 'root' })
 export class SystemApi {
   private readonly http = inject(HttpClient);
@@ -49,6 +56,17 @@ export class SystemApi {
     return this.http
       .get<Page<SyncJob>>('/api/system/sync-jobs', { params: filterParams({ status, limit: 200 }) })
       .pipe(map((page) => page.items));
+  }
+
+  accounts(filter: AccountFilter): Observable<User[]> {
+    return this.http
+      .get<Page<User>>('/api/system/users', { params: filterParams({ ...filter, limit: 500 }) })
+      .pipe(map((page) => page.items));
+  }
+
+  /** Disables (which signs the account out everywhere) or enables an account. */
+  changeAccount(user: User, action: AccountAction): Observable<User> {
+    return this.http.post<User>(`/api/system/users/${encodeURIComponent(user.id)}/${action}`, {});
   }
 
   /** One role's supervision tree; a role that is down is reported, not thrown. */

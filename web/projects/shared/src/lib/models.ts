@@ -5,12 +5,15 @@ export type Reach = 'suborbital' | 'low_earth_orbit' | 'moon' | 'mars';
 
 export const REACHES: readonly Reach[] = ['suborbital', 'low_earth_orbit', 'moon', 'mars'];
 
+/** A disabled account cannot sign in; IT disables and enables accounts. */
+export type AccountStatus = 'active' | 'disabled';
+
 export interface User {
   id: string;
   email: string;
   name: string;
   role: Role;
-  status: string;
+  status: AccountStatus;
   created_at: string;
 }
 

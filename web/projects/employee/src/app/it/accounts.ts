@@ -1,11 +1,13 @@
 import { Component, inject, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { AuthApi, User, describeError, passwordProblem, plainTextProblem } from '@astro/shared';
+import { AccountList } from './account-list';
 
-/** IT opens accounts for agencies and employees (travellers sign themselves up). */
+/** IT opens accounts for agencies and employees (travellers sign themselves up), and disables
+ * and enables any account. */
 @Component({
   selector: 'astro-accounts',
-  imports: [ReactiveFormsModule],
+  imports: [AccountList, ReactiveFormsModule],
   template: `
     <h1>Accounts</h1>
     <section class="card narrow">
@@ -35,6 +37,7 @@ import { AuthApi, User, describeError, passwordProblem, plainTextProblem } from 
         <button type="submit" [disabled]="busy()">Open account</button>
       </form>
     </section>
+    <astro-account-list />
   `,
 })
 export class Accounts {
