@@ -3,6 +3,7 @@
 
 pub mod booking;
 pub mod launch;
+pub mod login_throttle;
 pub mod user;
 
 /// A rule that a value broke, worded for the person who sent it.

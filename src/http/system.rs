@@ -1,12 +1,13 @@
 //! Routes of the system API: authentication, accounts, and what IT reads (logs, notifications,
 //! sync jobs).
 
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use actix::Addr;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use dashmap::DashMap;
+use ipnet::IpNet;
 use mongodb::bson::{Document, doc};
 use serde::{Deserialize, Serialize};
 
@@ -15,8 +16,10 @@ use crate::actors::supervisor::AddressSlot;
 use crate::actors::sync::OutboxRelay;
 use crate::actors::sync::outbox_relay::Nudge;
 use crate::auth::{self, TokenKeys};
+use crate::domain::login_throttle::LoginThrottle;
 use crate::domain::user::{Email, Password, PersonName, UserRole};
 use crate::http::auth::{Authorized, CurrentUser, only};
+use crate::http::client_address::client_address;
 use crate::http::error::ApiError;
 use crate::http::request_id::current_request_id;
 use crate::storage::amqp::events::{LogLevel, LogRecorded};
@@ -26,9 +29,6 @@ use crate::storage::mongo::system::{
     SystemStore, UserDocument,
 };
 
-/// Failed sign-ins allowed per email and per client address in one window.
-const MAX_FAILED_LOGINS: u32 = 10;
-const FAILED_LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 const DEFAULT_LIST_LIMIT: i64 = 100;
 const MAX_LIST_LIMIT: i64 = 500;
 
@@ -38,7 +38,9 @@ pub struct SystemState {
     pub refresh_ttl: Duration,
     pub audit: AuditLog,
     pub user_relay: AddressSlot<OutboxRelay>,
-    pub failed_logins: DashMap<String, (u32, Instant)>,
+    /// Held only for a map update, never across an `.await`.
+    pub login_throttle: Mutex<LoginThrottle>,
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl SystemState {
@@ -48,25 +50,12 @@ impl SystemState {
         }
     }
 
-    fn throttled(&self, keys: &[String]) -> bool {
-        keys.iter().any(|key| {
-            self.failed_logins.get(key).is_some_and(|entry| {
-                entry.0 >= MAX_FAILED_LOGINS && entry.1.elapsed() < FAILED_LOGIN_WINDOW
-            })
-        })
-    }
-
-    fn record_failure(&self, keys: &[String]) {
-        for key in keys {
-            let mut entry = self
-                .failed_logins
-                .entry(key.clone())
-                .or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= FAILED_LOGIN_WINDOW {
-                *entry = (0, Instant::now());
-            }
-            entry.0 += 1;
-        }
+    /// The throttle's maps stay consistent whatever a panicking holder left half done: each
+    /// update is one insert or remove.
+    fn login_throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
+        self.login_throttle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -286,14 +275,6 @@ async fn new_session(state: &SystemState, user: &UserDocument) -> Result<Session
     })
 }
 
-fn client_address(request: &HttpRequest) -> String {
-    request
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_owned()
-}
-
 /// Signs in; the same answer for an unknown email and a wrong password.
 #[utoipa::path(post, path = "/api/system/auth/login", request_body = Credentials,
     responses((status = 200, body = Session), (status = 401, description = "invalid_credentials"), (status = 429)))]
@@ -303,15 +284,13 @@ pub async fn login(
     input: web::Json<Credentials>,
 ) -> Result<HttpResponse, ApiError> {
     let email = Email::parse(&input.email).map_err(|_| ApiError::InvalidCredentials)?;
-    let throttle_keys = [
-        format!("email:{}", email.as_str()),
-        format!("ip:{}", client_address(&request)),
-    ];
-    if state.throttled(&throttle_keys) {
-        return Err(ApiError::RateLimited {
-            retry_after_secs: FAILED_LOGIN_WINDOW.as_secs(),
-        });
-    }
+    let address = client_address(&request, &state.trusted_proxies);
+    state
+        .login_throttle()
+        .begin_attempt(&email, address, Instant::now())
+        .map_err(|wait| ApiError::RateLimited {
+            retry_after_secs: wait.whole_seconds(),
+        })?;
     let user = state
         .store
         .user_by_email(email.as_str())
@@ -327,7 +306,6 @@ pub async fn login(
         .map_err(ApiError::internal)?;
     let request_id = current_request_id();
     let Some(user) = user.filter(|user| matches && user.status == "active") else {
-        state.record_failure(&throttle_keys);
         state.audit.record(
             LogLevel::Warning,
             "auth.login_failed",
@@ -337,6 +315,7 @@ pub async fn login(
         );
         return Err(ApiError::InvalidCredentials);
     };
+    state.login_throttle().succeeded(&email, address);
     let session = new_session(&state, &user).await?;
     state.audit.info(
         "auth.login",

@@ -12,4 +12,5 @@ mod cancellation;
 mod customer;
 mod flow;
 mod helpers;
+mod login_throttle;
 mod system;
