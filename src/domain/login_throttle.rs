@@ -3,9 +3,8 @@
 //! per address across accounts, so that trying one password on many accounts (spraying) stops
 //! too. Each count lives in a fixed window that opens at its first failure.
 //!
-//! An attempt is counted when it starts, not when its password check ends: attempts sent all at
-//! once would otherwise all pass the check before the first failure is known. A successful
-//! sign-in takes its own attempt back.
+//! Attempts still being checked count against the limits too: guesses sent all at once would
+//! otherwise all pass before the first failure is known.
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -35,10 +34,32 @@ impl RetryAfter {
     }
 }
 
+/// How long an attempt waits that is refused only because the attempts still being checked for
+/// the account could use up its failures.
+const IN_FLIGHT_WAIT: Duration = Duration::from_secs(1);
+
 #[derive(Debug)]
-struct AccountFailures {
+struct AccountAttempts {
     opened: Instant,
-    count: u32,
+    failures: u32,
+    in_flight: u32,
+}
+
+impl AccountAttempts {
+    fn new(now: Instant) -> Self {
+        Self {
+            opened: now,
+            failures: 0,
+            in_flight: 0,
+        }
+    }
+
+    fn reopen_if_closed(&mut self, now: Instant, window: Duration) {
+        if !is_open(self.opened, now, window) {
+            self.opened = now;
+            self.failures = 0;
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -47,10 +68,29 @@ struct AddressFailures {
     accounts: HashSet<String>,
 }
 
+impl AddressFailures {
+    fn new(now: Instant) -> Self {
+        Self {
+            opened: now,
+            accounts: HashSet::new(),
+        }
+    }
+
+    fn reopen_if_closed(&mut self, now: Instant, window: Duration) {
+        if !is_open(self.opened, now, window) {
+            *self = Self::new(now);
+        }
+    }
+}
+
+fn is_open(opened: Instant, now: Instant, window: Duration) -> bool {
+    now.saturating_duration_since(opened) < window
+}
+
 #[derive(Debug)]
 pub struct LoginThrottle {
     policy: ThrottlePolicy,
-    per_account: HashMap<(String, IpAddr), AccountFailures>,
+    per_account: HashMap<(String, IpAddr), AccountAttempts>,
     per_address: HashMap<IpAddr, AddressFailures>,
     last_sweep: Option<Instant>,
 }
@@ -65,8 +105,9 @@ impl LoginThrottle {
         }
     }
 
-    /// Starts a sign-in for `email` from `address` at `now`, counted as a failure until
-    /// `succeeded` says otherwise; refused while either count is at its limit.
+    /// Starts a sign-in for `email` from `address` at `now`; refused while the failures, or the
+    /// failures and the attempts still being checked, reach a limit. Every started attempt ends
+    /// in `failed` or `succeeded`.
     pub fn begin_attempt(
         &mut self,
         email: &Email,
@@ -74,64 +115,68 @@ impl LoginThrottle {
         now: Instant,
     ) -> Result<(), RetryAfter> {
         self.sweep(now);
-        let window = self.policy.window;
-        let still_open = |opened: Instant| now.saturating_duration_since(opened) < window;
+        let ThrottlePolicy {
+            failures_per_account,
+            accounts_per_address,
+            window,
+        } = self.policy;
         let wait = |opened: Instant| RetryAfter((opened + window).saturating_duration_since(now));
-        let key = (email.as_str().to_owned(), address);
-
         let account = self
             .per_account
-            .get(&key)
-            .filter(|failures| still_open(failures.opened));
-        let address_failures = self
+            .entry((email.as_str().to_owned(), address))
+            .or_insert_with(|| AccountAttempts::new(now));
+        account.reopen_if_closed(now, window);
+        let from_address = self
             .per_address
-            .get(&address)
-            .filter(|failures| still_open(failures.opened));
-        let account_wait = account
-            .filter(|failures| failures.count >= self.policy.failures_per_account)
-            .map(|failures| wait(failures.opened));
-        let address_wait = address_failures
-            .filter(|failures| {
-                failures.accounts.len() >= self.policy.accounts_per_address as usize
-                    && !failures.accounts.contains(email.as_str())
-            })
-            .map(|failures| wait(failures.opened));
-        if let Some(longest) = account_wait.into_iter().chain(address_wait).max() {
-            return Err(longest);
-        }
+            .entry(address)
+            .or_insert_with(|| AddressFailures::new(now));
+        from_address.reopen_if_closed(now, window);
 
-        let account = self.per_account.entry(key).or_insert(AccountFailures {
-            opened: now,
-            count: 0,
-        });
-        if !still_open(account.opened) {
-            *account = AccountFailures {
-                opened: now,
-                count: 0,
-            };
+        let account_wait = (account.failures >= failures_per_account).then(|| wait(account.opened));
+        let address_wait = (from_address.accounts.len() >= accounts_per_address as usize
+            && !from_address.accounts.contains(email.as_str()))
+        .then(|| wait(from_address.opened));
+        let in_flight_wait = (account.failures + account.in_flight >= failures_per_account)
+            .then_some(RetryAfter(IN_FLIGHT_WAIT));
+        if let Some(wait) = account_wait.max(address_wait).or(in_flight_wait) {
+            return Err(wait);
         }
-        account.count += 1;
-        let address_failures = self.per_address.entry(address).or_insert(AddressFailures {
-            opened: now,
-            accounts: HashSet::new(),
-        });
-        if !still_open(address_failures.opened) {
-            *address_failures = AddressFailures {
-                opened: now,
-                accounts: HashSet::new(),
-            };
-        }
-        address_failures.accounts.insert(email.as_str().to_owned());
+        account.in_flight += 1;
+        // Counted now: a burst of guesses at many accounts must not all start before one fails.
+        from_address.accounts.insert(email.as_str().to_owned());
         Ok(())
     }
 
-    /// The password was right: the attempt was no failure, and earlier slips of the owner from
-    /// this address are forgiven.
+    /// The attempt ended without a right password.
+    pub fn failed(&mut self, email: &Email, address: IpAddr, now: Instant) {
+        let window = self.policy.window;
+        let account = self
+            .per_account
+            .entry((email.as_str().to_owned(), address))
+            .or_insert_with(|| AccountAttempts::new(now));
+        account.in_flight = account.in_flight.saturating_sub(1);
+        account.reopen_if_closed(now, window);
+        account.failures += 1;
+        let from_address = self
+            .per_address
+            .entry(address)
+            .or_insert_with(|| AddressFailures::new(now));
+        from_address.reopen_if_closed(now, window);
+        from_address.accounts.insert(email.as_str().to_owned());
+    }
+
+    /// The password was right: earlier slips of the owner from this address are forgiven.
     pub fn succeeded(&mut self, email: &Email, address: IpAddr) {
-        self.per_account
-            .remove(&(email.as_str().to_owned(), address));
-        if let Some(failures) = self.per_address.get_mut(&address) {
-            failures.accounts.remove(email.as_str());
+        let key = (email.as_str().to_owned(), address);
+        if let Some(account) = self.per_account.get_mut(&key) {
+            account.in_flight = account.in_flight.saturating_sub(1);
+            account.failures = 0;
+            if account.in_flight == 0 {
+                self.per_account.remove(&key);
+            }
+        }
+        if let Some(from_address) = self.per_address.get_mut(&address) {
+            from_address.accounts.remove(email.as_str());
         }
     }
 
@@ -145,11 +190,10 @@ impl LoginThrottle {
             return;
         }
         self.last_sweep = Some(now);
-        let still_open = |opened: Instant| now.saturating_duration_since(opened) < window;
         self.per_account
-            .retain(|_, failures| still_open(failures.opened));
+            .retain(|_, account| account.in_flight > 0 || is_open(account.opened, now, window));
         self.per_address
-            .retain(|_, failures| still_open(failures.opened));
+            .retain(|_, from_address| is_open(from_address.opened, now, window));
     }
 }
 
@@ -177,11 +221,17 @@ mod tests {
         IpAddr::V4(Ipv4Addr::new(192, 0, 2, last))
     }
 
-    /// `times` attempts for `local` from `address` at `at`, each of them let through.
+    /// `times` failed attempts for `local` from `address` at `at`, each of them let through.
     fn fail(throttle: &mut LoginThrottle, local: &str, address: IpAddr, at: Instant, times: u32) {
         for _ in 0..times {
             assert_eq!(throttle.begin_attempt(&email(local), address, at), Ok(()));
+            throttle.failed(&email(local), address, at);
         }
+    }
+
+    fn succeed(throttle: &mut LoginThrottle, local: &str, address: IpAddr, at: Instant) {
+        assert_eq!(throttle.begin_attempt(&email(local), address, at), Ok(()));
+        throttle.succeeded(&email(local), address);
     }
 
     #[test]
@@ -206,16 +256,40 @@ mod tests {
                 .begin_attempt(&email("ada"), address(1), now)
                 .is_err()
         );
-        fail(&mut throttle, "ada", address(2), now, 1);
+        succeed(&mut throttle, "ada", address(2), now);
+    }
+
+    #[test]
+    fn attempts_still_being_checked_count_against_the_limit_for_a_moment() {
+        let mut throttle = throttle();
+        let now = Instant::now();
+        fail(&mut throttle, "ada", address(1), now, 2);
+        for _ in 0..3 {
+            assert_eq!(
+                throttle.begin_attempt(&email("ada"), address(1), now),
+                Ok(())
+            );
+        }
+        let refused = throttle
+            .begin_attempt(&email("ada"), address(1), now)
+            .unwrap_err();
+        assert_eq!(refused.whole_seconds(), 1);
+        throttle.succeeded(&email("ada"), address(1));
+        assert_eq!(
+            throttle.begin_attempt(&email("ada"), address(1), now),
+            Ok(())
+        );
     }
 
     #[test]
     fn one_address_failing_on_many_accounts_is_refused_for_new_ones() {
         let mut throttle = throttle();
         let now = Instant::now();
-        for local in ["a", "b", "c"] {
+        for local in ["a", "b"] {
             fail(&mut throttle, local, address(1), now, 1);
         }
+        // Counted when it starts: a guess still being checked is one of the accounts.
+        assert_eq!(throttle.begin_attempt(&email("c"), address(1), now), Ok(()));
         let refused = throttle
             .begin_attempt(&email("d"), address(1), now + Duration::from_millis(1500))
             .unwrap_err();
@@ -226,16 +300,16 @@ mod tests {
     }
 
     #[test]
-    fn a_success_takes_back_its_attempt_and_earlier_slips() {
+    fn a_success_forgives_earlier_slips() {
         let mut throttle = throttle();
         let now = Instant::now();
-        fail(&mut throttle, "ada", address(1), now, 5);
-        throttle.succeeded(&email("ada"), address(1));
+        fail(&mut throttle, "ada", address(1), now, 4);
+        succeed(&mut throttle, "ada", address(1), now);
         fail(&mut throttle, "ada", address(1), now, 5);
         for local in ["b", "c"] {
             fail(&mut throttle, local, address(1), now, 1);
         }
-        throttle.succeeded(&email("b"), address(1));
+        succeed(&mut throttle, "b", address(1), now);
         fail(&mut throttle, "d", address(1), now, 1);
     }
 

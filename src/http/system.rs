@@ -1,6 +1,7 @@
 //! Routes of the system API: authentication, accounts, and what IT reads (logs, notifications,
 //! sync jobs).
 
+use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -275,6 +276,43 @@ async fn new_session(state: &SystemState, user: &UserDocument) -> Result<Session
     })
 }
 
+/// A sign-in under way in the throttle. However it ends without `succeeded` (a wrong password,
+/// an error on the way, the client going away) it counts as a failure.
+struct LoginAttempt<'a> {
+    state: &'a SystemState,
+    email: Email,
+    address: IpAddr,
+    succeeded: bool,
+}
+
+impl<'a> LoginAttempt<'a> {
+    fn begin(state: &'a SystemState, email: &Email, address: IpAddr) -> Result<Self, ApiError> {
+        state
+            .login_throttle()
+            .begin_attempt(email, address, Instant::now())
+            .map_err(|wait| ApiError::RateLimited {
+                retry_after_secs: wait.whole_seconds(),
+            })?;
+        Ok(Self {
+            state,
+            email: email.clone(),
+            address,
+            succeeded: false,
+        })
+    }
+}
+
+impl Drop for LoginAttempt<'_> {
+    fn drop(&mut self) {
+        let mut throttle = self.state.login_throttle();
+        if self.succeeded {
+            throttle.succeeded(&self.email, self.address);
+        } else {
+            throttle.failed(&self.email, self.address, Instant::now());
+        }
+    }
+}
+
 /// Signs in; the same answer for an unknown email and a wrong password.
 #[utoipa::path(post, path = "/api/system/auth/login", request_body = Credentials,
     responses((status = 200, body = Session), (status = 401, description = "invalid_credentials"), (status = 429)))]
@@ -285,12 +323,7 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let email = Email::parse(&input.email).map_err(|_| ApiError::InvalidCredentials)?;
     let address = client_address(&request, &state.trusted_proxies);
-    state
-        .login_throttle()
-        .begin_attempt(&email, address, Instant::now())
-        .map_err(|wait| ApiError::RateLimited {
-            retry_after_secs: wait.whole_seconds(),
-        })?;
+    let mut attempt = LoginAttempt::begin(&state, &email, address)?;
     let user = state
         .store
         .user_by_email(email.as_str())
@@ -315,7 +348,7 @@ pub async fn login(
         );
         return Err(ApiError::InvalidCredentials);
     };
-    state.login_throttle().succeeded(&email, address);
+    attempt.succeeded = true;
     let session = new_session(&state, &user).await?;
     state.audit.info(
         "auth.login",

@@ -85,3 +85,19 @@ async fn wrong_passwords_from_elsewhere_do_not_lock_the_owner_out() {
     assert_throttled(login_via(&app, attacker, &owner.email, "traveler-pass-1").await).await;
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn guesses_sent_at_once_get_no_more_tries_than_the_limit() {
+    let app = spawn_app().await;
+    let owner = app.register_traveler().await;
+    let guesses = (0..20).map(|_| login_via(&app, "203.0.113.7", &owner.email, "guess-pass-12"));
+    let statuses: Vec<u16> = futures_util::future::join_all(guesses)
+        .await
+        .iter()
+        .map(|response| response.status().as_u16())
+        .collect();
+    let tried = statuses.iter().filter(|status| **status == 401).count();
+    assert_eq!(tried, FAILURES_PER_ACCOUNT, "statuses: {statuses:?}");
+    assert_eq!(statuses.len() - tried, 20 - FAILURES_PER_ACCOUNT);
+    app.stop().await;
+}
