@@ -1,5 +1,5 @@
 // node scripts/burst.mjs [CONNECTIONS]: a bounded burst through the edge. Sets up a bookable
-// launch and a traveller, then opens CONNECTIONS (default 2000) connections at once, each with
+// launch and 20 travellers, then opens CONNECTIONS (default 2000) connections at once, each with
 // one request: half the public listing, a quarter bookings, a quarter sign-ins. Prints the
 // answers per kind and status, and how many got no answer or no JSON. Exits 1 unless every
 // connection got a JSON answer with 2xx, 409, 429 or 503. Needs the system up behind the edge
@@ -9,6 +9,7 @@ import http from 'node:http';
 const edge = new URL(process.env.ASTRO_EDGE_URL ?? 'http://127.0.0.1:8080');
 const connections = Number(process.argv[2] ?? 2000);
 const timeoutMs = 30_000;
+const travelerCount = 20;
 const accepted = (status) => (status >= 200 && status < 300) || [409, 429, 503].includes(status);
 
 // One request on a connection of its own (no agent: no reuse, no pooling limit).
@@ -39,8 +40,13 @@ function send(method, path, { body, headers = {} } = {}) {
   });
 }
 
-async function expectStatus(what, expected, promise) {
-  const answer = await promise;
+// Set-up requests wait out the edge's rate limits.
+async function expectStatus(what, expected, sending) {
+  let answer = await sending();
+  while (answer.status === 429) {
+    await new Promise((done) => setTimeout(done, 1000));
+    answer = await sending();
+  }
   if (answer.status !== expected) {
     throw new Error(`${what}: expected ${expected}, got ${answer.status ?? answer.error} ${JSON.stringify(answer.json)}`);
   }
@@ -50,19 +56,19 @@ async function expectStatus(what, expected, promise) {
 const unique = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 const bearer = (token) => ({ authorization: `Bearer ${token}` });
 const signIn = async (email, password) =>
-  (await expectStatus(`sign-in ${email}`, 200, send('POST', '/api/system/auth/login', { body: { email, password } }))).access_token;
+  (await expectStatus(`sign-in ${email}`, 200, () => send('POST', '/api/system/auth/login', { body: { email, password } }))).access_token;
 
 async function setUp() {
   const it = await signIn(process.env.ASTRO_SEED_IT_EMAIL ?? 'it@astro.local', process.env.ASTRO_SEED_IT_PASSWORD ?? 'itpassword123');
   const agencyEmail = `burst-agency-${unique}@astro.test`;
-  await expectStatus('agency account', 201, send('POST', '/api/system/users', {
+  await expectStatus('agency account', 201, () => send('POST', '/api/system/users', {
     headers: bearer(it), body: { name: 'Burst Agency', email: agencyEmail, password: 'agency-pass-12', role: 'agency' },
   }));
   const agency = await signIn(agencyEmail, 'agency-pass-12');
-  const rocket = await expectStatus('rocket', 201, send('POST', '/api/admin/rockets', {
+  const rocket = await expectStatus('rocket', 201, () => send('POST', '/api/admin/rockets', {
     headers: bearer(agency), body: { name: `Burst ${unique}`, model: 'B1', capacity: 100, range: 'mars' },
   }));
-  const launch = await expectStatus('launch', 201, send('POST', '/api/admin/launches', {
+  const launch = await expectStatus('launch', 201, () => send('POST', '/api/admin/launches', {
     headers: bearer(agency),
     body: {
       rocket_id: rocket.id, mission_name: 'Burst Mission', spaceport: 'Kourou', destination: 'mars',
@@ -75,22 +81,28 @@ async function setUp() {
     if (waited > 20_000) throw new Error('the launch never reached the public listing');
     await new Promise((done) => setTimeout(done, 200));
   }
-  const travelerEmail = `burst-traveler-${unique}@astro.test`;
-  await expectStatus('registration', 201, send('POST', '/api/system/auth/register', {
-    body: { name: 'Burst Traveler', email: travelerEmail, password: 'traveler-pass-1' },
-  }));
-  return { launchId: launch.id, travelerEmail, traveler: await signIn(travelerEmail, 'traveler-pass-1') };
+  // Each traveller books once; more of them make more bookings that can succeed.
+  const travelers = [];
+  for (let number = 0; number < travelerCount; number += 1) {
+    const email = `burst-traveler-${unique}-${number}@astro.test`;
+    await expectStatus('registration', 201, () => send('POST', '/api/system/auth/register', {
+      body: { name: 'Burst Traveler', email, password: 'traveler-pass-1' },
+    }));
+    travelers.push({ email, token: await signIn(email, 'traveler-pass-1') });
+  }
+  return { launchId: launch.id, travelers };
 }
 
-function request(number, { launchId, travelerEmail, traveler }) {
+function request(number, { launchId, travelers }) {
+  const traveler = travelers[Math.floor(number / 4) % travelers.length];
   switch (number % 4) {
     case 0:
       return ['booking', send('POST', '/api/customer/bookings', {
-        headers: { ...bearer(traveler), 'idempotency-key': `burst-${unique}-${number}` },
+        headers: { ...bearer(traveler.token), 'idempotency-key': `burst-${unique}-${number}` },
         body: { launch_id: launchId, passengers: [{ name: 'Ada', email: 'ada@astro.test', phone: '+1 555 0100', age: 35 }] },
       })];
     case 1:
-      return ['sign-in', send('POST', '/api/system/auth/login', { body: { email: travelerEmail, password: 'traveler-pass-1' } })];
+      return ['sign-in', send('POST', '/api/system/auth/login', { body: { email: traveler.email, password: 'traveler-pass-1' } })];
     default:
       return ['listing', send('GET', '/api/customer/launches')];
   }
