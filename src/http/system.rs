@@ -51,8 +51,8 @@ impl SystemState {
         }
     }
 
-    /// The throttle's maps stay consistent whatever a panicking holder left half done: each
-    /// update is one insert or remove.
+    /// Nothing in the throttle panics; were a holder to, its counts would still be usable, and
+    /// refusing every later sign-in would be worse.
     fn login_throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
         self.login_throttle
             .lock()
