@@ -28,6 +28,7 @@ export ASTRO_ROOT
 # the Dockerfile and the deployment files never set this, so a deployment without keys of its own
 # refuses to start.
 : "${ASTRO_ENV:=development}"; export ASTRO_ENV
+: "${ASTRO_TRUSTED_PROXIES:=127.0.0.1}"; export ASTRO_TRUSTED_PROXIES  # the local edge
 : "${ASTRO_SEED_IT_EMAIL:=it@astro.local}"; export ASTRO_SEED_IT_EMAIL
 : "${ASTRO_SEED_IT_PASSWORD:=itpassword123}"; export ASTRO_SEED_IT_PASSWORD
 : "${ASTRO_SEED_IT_NAME:=Ada IT}"; export ASTRO_SEED_IT_NAME

@@ -18,6 +18,11 @@ const HOW_TO_SET_KEYS: &str = "set ASTRO_TOKEN_PUBLIC_KEY (every role) and ASTRO
 (the system role only) to an Ed25519 key pair in PEM (`astro-bookings token-keys` prints a new \
 one), or ASTRO_ENV=development for local runs and tests";
 
+use ipnet::IpNet;
+
+use crate::domain::login_throttle::ThrottlePolicy;
+use crate::http::client_address::parse_trusted_proxies;
+
 /// The processes this binary can be. `ASTRO_ROLES=customer,admin` starts two in one process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -165,6 +170,9 @@ pub struct Settings {
     pub actor_timeout: Duration,
     /// Messages a launch actor may hold before new ones are refused with 503.
     pub launch_mailbox_capacity: usize,
+    /// Peers whose `X-Forwarded-For` names the client (the edge); empty trusts no one.
+    pub trusted_proxies: Vec<IpNet>,
+    pub login_throttle: ThrottlePolicy,
     pub seed_it_email: Option<String>,
     pub seed_it_password: Option<Secret>,
     pub seed_it_name: String,
@@ -251,6 +259,20 @@ impl Settings {
                 "ASTRO_LAUNCH_MAILBOX_CAPACITY",
                 number("ASTRO_LAUNCH_MAILBOX_CAPACITY", 1024)?,
             )?,
+            trusted_proxies: parse_trusted_proxies(&text("ASTRO_TRUSTED_PROXIES", ""))
+                .map_err(|entry| ConfigError::Invalid("ASTRO_TRUSTED_PROXIES", entry))?,
+            // domain.md: 5 failed sign-ins in 15 minutes.
+            login_throttle: ThrottlePolicy {
+                failures_per_account: to_u32(
+                    "ASTRO_LOGIN_FAILURES_PER_ACCOUNT",
+                    number("ASTRO_LOGIN_FAILURES_PER_ACCOUNT", 5)?,
+                )?,
+                accounts_per_address: to_u32(
+                    "ASTRO_LOGIN_ACCOUNTS_PER_ADDRESS",
+                    number("ASTRO_LOGIN_ACCOUNTS_PER_ADDRESS", 10)?,
+                )?,
+                window: Duration::from_secs(number("ASTRO_LOGIN_WINDOW_SECS", 15 * 60)?),
+            },
             seed_it_email: lookup("ASTRO_SEED_IT_EMAIL"),
             seed_it_password: lookup("ASTRO_SEED_IT_PASSWORD").map(Secret::new),
             seed_it_name: text("ASTRO_SEED_IT_NAME", "IT Administrator"),
@@ -423,6 +445,26 @@ mod tests {
             garbage,
             Err(ConfigError::BadTokenKey(PUBLIC_KEY_VARIABLE, _))
         ));
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_no_one_and_bad_entries_are_refused() {
+        assert!(
+            Settings::from_lookup(|_| None)
+                .unwrap()
+                .trusted_proxies
+                .is_empty()
+        );
+        let settings = Settings::from_lookup(|key| {
+            (key == "ASTRO_TRUSTED_PROXIES").then(|| "127.0.0.1, 10.0.0.0/8".into())
+        })
+        .unwrap();
+        assert_eq!(settings.trusted_proxies.len(), 2);
+        let error = Settings::from_lookup(|key| {
+            (key == "ASTRO_TRUSTED_PROXIES").then(|| "127.0.0.1,edge".into())
+        })
+        .unwrap_err();
+        assert!(error.to_string().contains("\"edge\""));
     }
 
     #[test]

@@ -1,17 +1,11 @@
-import { APIRequestContext, APIResponse, expect, test } from '@playwright/test';
+import { APIRequestContext, expect, test } from '@playwright/test';
+
+import { expectProblem } from './problem';
 
 // API tests of each role's endpoints through the edge: the flow's happy path and bad input.
 const itEmail = process.env.ASTRO_SEED_IT_EMAIL ?? 'it@astro.local';
 const itPassword = process.env.ASTRO_SEED_IT_PASSWORD ?? 'itpassword123';
 const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-
-async function expectProblem(response: APIResponse, status: number, code: string) {
-  expect(response.status()).toBe(status);
-  const body = await response.json();
-  expect(body.code).toBe(code);
-  expect(typeof body.message).toBe('string');
-  expect(body.request_id).toBe(response.headers()['x-request-id']);
-}
 
 async function signIn(request: APIRequestContext, email: string, password: string): Promise<string> {
   const response = await request.post('/api/system/auth/login', { data: { email, password } });

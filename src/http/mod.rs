@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod client_address;
 pub mod customer;
 pub mod error;
 pub mod health;

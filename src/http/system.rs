@@ -1,14 +1,16 @@
 //! Routes of the system API: authentication and sessions, accounts, and what IT reads (logs,
 //! notifications, sync jobs).
 
+use std::net::IpAddr;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use actix::Addr;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use dashmap::DashMap;
 use futures_util::future::LocalBoxFuture;
+use ipnet::IpNet;
 use mongodb::bson::{Document, doc};
 use serde::{Deserialize, Serialize};
 
@@ -17,8 +19,10 @@ use crate::actors::supervisor::AddressSlot;
 use crate::actors::sync::OutboxRelay;
 use crate::actors::sync::outbox_relay::Nudge;
 use crate::auth::{self, RevokedSessions, TokenIssuer, TokenSubject};
+use crate::domain::login_throttle::LoginThrottle;
 use crate::domain::user::{self, AccountStatus, Email, Password, PersonName, UserRole};
 use crate::http::auth::{AllowedRoles, Authorized, CurrentUser, only};
+use crate::http::client_address::client_address;
 use crate::http::error::ApiError;
 use crate::http::parse_id;
 use crate::http::request_id::current_request_id;
@@ -29,9 +33,6 @@ use crate::storage::mongo::system::{
     RevokedSessionDocument, SyncJobDocument, SystemStore, UserDocument,
 };
 
-/// Failed sign-ins allowed per email and per client address in one window.
-const MAX_FAILED_LOGINS: u32 = 10;
-const FAILED_LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 const DEFAULT_LIST_LIMIT: i64 = 100;
 const MAX_LIST_LIMIT: i64 = 500;
 
@@ -44,7 +45,9 @@ pub struct SystemState {
     pub audit: AuditLog,
     pub user_relay: AddressSlot<OutboxRelay>,
     pub session_relay: AddressSlot<OutboxRelay>,
-    pub failed_logins: DashMap<String, (u32, Instant)>,
+    /// Held only for a map update, never across an `.await`.
+    pub login_throttle: Mutex<LoginThrottle>,
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 /// Something was just written to the relay's outbox: publish it now rather than at its poll.
@@ -96,25 +99,12 @@ impl SystemState {
         Ok(())
     }
 
-    fn throttled(&self, keys: &[String]) -> bool {
-        keys.iter().any(|key| {
-            self.failed_logins.get(key).is_some_and(|entry| {
-                entry.0 >= MAX_FAILED_LOGINS && entry.1.elapsed() < FAILED_LOGIN_WINDOW
-            })
-        })
-    }
-
-    fn record_failure(&self, keys: &[String]) {
-        for key in keys {
-            let mut entry = self
-                .failed_logins
-                .entry(key.clone())
-                .or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= FAILED_LOGIN_WINDOW {
-                *entry = (0, Instant::now());
-            }
-            entry.0 += 1;
-        }
+    /// Nothing in the throttle panics; were a holder to, its counts would still be usable, and
+    /// refusing every later sign-in would be worse.
+    fn login_throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
+        self.login_throttle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -490,12 +480,41 @@ async fn session_tokens(
     })
 }
 
-fn client_address(request: &HttpRequest) -> String {
-    request
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_owned()
+/// A sign-in under way in the throttle. However it ends without `succeeded` (a wrong password,
+/// an error on the way, the client going away) it counts as a failure.
+struct LoginAttempt<'a> {
+    state: &'a SystemState,
+    email: Email,
+    address: IpAddr,
+    succeeded: bool,
+}
+
+impl<'a> LoginAttempt<'a> {
+    fn begin(state: &'a SystemState, email: &Email, address: IpAddr) -> Result<Self, ApiError> {
+        state
+            .login_throttle()
+            .begin_attempt(email, address, Instant::now())
+            .map_err(|wait| ApiError::RateLimited {
+                retry_after_secs: wait.whole_seconds(),
+            })?;
+        Ok(Self {
+            state,
+            email: email.clone(),
+            address,
+            succeeded: false,
+        })
+    }
+}
+
+impl Drop for LoginAttempt<'_> {
+    fn drop(&mut self) {
+        let mut throttle = self.state.login_throttle();
+        if self.succeeded {
+            throttle.succeeded(&self.email, self.address);
+        } else {
+            throttle.failed(&self.email, self.address, Instant::now());
+        }
+    }
 }
 
 /// Signs in; the same answer for an unknown email and a wrong password. The right password of a
@@ -509,15 +528,8 @@ pub async fn login(
     input: web::Json<Credentials>,
 ) -> Result<HttpResponse, ApiError> {
     let email = Email::parse(&input.email).map_err(|_| ApiError::InvalidCredentials)?;
-    let throttle_keys = [
-        format!("email:{}", email.as_str()),
-        format!("ip:{}", client_address(&request)),
-    ];
-    if state.throttled(&throttle_keys) {
-        return Err(ApiError::RateLimited {
-            retry_after_secs: FAILED_LOGIN_WINDOW.as_secs(),
-        });
-    }
+    let address = client_address(&request, &state.trusted_proxies);
+    let mut attempt = LoginAttempt::begin(&state, &email, address)?;
     let user = state
         .store
         .user_by_email(email.as_str())
@@ -533,7 +545,6 @@ pub async fn login(
         .map_err(ApiError::internal)?;
     let request_id = current_request_id();
     let Some(user) = user.filter(|_| matches) else {
-        state.record_failure(&throttle_keys);
         state.audit.record(
             LogLevel::Warning,
             "auth.login_failed",
@@ -543,6 +554,8 @@ pub async fn login(
         );
         return Err(ApiError::InvalidCredentials);
     };
+    // The right password of a disabled account is no guess: it does not count as a failure.
+    attempt.succeeded = true;
     if !user.status.may_sign_in() {
         state.audit.record(
             LogLevel::Warning,

@@ -2,12 +2,11 @@
 //! user outbox relay, and the consumers that write logs, sync jobs and emails.
 
 use std::net::TcpListener;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use actix::Actor;
 use actix_web::web;
 use chrono::Utc;
-use dashmap::DashMap;
 use utoipa::OpenApi;
 
 use crate::actors::health::ActorRegistry;
@@ -19,6 +18,7 @@ use crate::actors::sync::system::{
 };
 use crate::actors::sync::{ConsumerShutdown, EventConsumer, EventHandler, Outbox, OutboxRelay};
 use crate::config::{Role, Settings};
+use crate::domain::login_throttle::LoginThrottle;
 use crate::domain::user::{AccountStatus, Email, Password, PersonName, UserRole};
 use crate::http::health::{HealthState, ReadinessCheck};
 use crate::http::openapi::BearerSecurity;
@@ -184,7 +184,8 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         audit: audit.clone(),
         user_relay: user_relay.clone(),
         session_relay: session_relay.clone(),
-        failed_logins: DashMap::new(),
+        login_throttle: Mutex::new(LoginThrottle::new(settings.login_throttle)),
+        trusted_proxies: settings.trusted_proxies.clone(),
     });
     let running = serve(
         Role::System,

@@ -87,6 +87,9 @@ pub async fn test_settings(overrides: &[(&str, &str)]) -> Settings {
         ("ASTRO_SEED_IT_PASSWORD".into(), IT_PASSWORD.into()),
         ("ASTRO_SEED_IT_NAME".into(), "Test IT".into()),
         ("ASTRO_SHUTDOWN_TIMEOUT_SECS".into(), "2".into()),
+        // Whatever the shell says (scripts/env.sh trusts the local edge), tests trust no proxy
+        // unless they ask.
+        ("ASTRO_TRUSTED_PROXIES".into(), String::new()),
     ];
     values.extend(overrides);
     Settings::from_lookup(|key| {
