@@ -141,9 +141,10 @@ impl LoginThrottle {
         if let Some(wait) = account_wait.max(address_wait).or(in_flight_wait) {
             return Err(wait);
         }
+        // Only failures count across accounts: one address (an office, the edge without trusted
+        // proxies) signing many people in at once is no spray. A burst of guesses at many
+        // accounts is bounded by the edge's rate limit on sign-in.
         account.in_flight += 1;
-        // Counted now: a burst of guesses at many accounts must not all start before one fails.
-        from_address.accounts.insert(email.as_str().to_owned());
         Ok(())
     }
 
@@ -288,10 +289,13 @@ mod tests {
         for local in ["a", "b"] {
             fail(&mut throttle, local, address(1), now, 1);
         }
-        // Counted when it starts: a guess still being checked is one of the accounts.
+        // A guess still being checked is not yet one of the accounts; once it fails it is.
         assert_eq!(throttle.begin_attempt(&email("c"), address(1), now), Ok(()));
+        assert_eq!(throttle.begin_attempt(&email("d"), address(1), now), Ok(()));
+        throttle.failed(&email("d"), address(1), now);
+        throttle.failed(&email("c"), address(1), now);
         let refused = throttle
-            .begin_attempt(&email("d"), address(1), now + Duration::from_millis(1500))
+            .begin_attempt(&email("e"), address(1), now + Duration::from_millis(1500))
             .unwrap_err();
         assert_eq!(refused.whole_seconds(), 899, "rounded up");
         // An account already tried from there keeps its own count; another address is free.
@@ -327,5 +331,19 @@ mod tests {
     fn retry_after_is_at_least_one_second() {
         assert_eq!(RetryAfter(Duration::ZERO).whole_seconds(), 1);
         assert_eq!(RetryAfter(Duration::from_millis(2001)).whole_seconds(), 3);
+    }
+
+    #[test]
+    fn many_people_signing_in_at_once_from_one_address_are_not_a_spray() {
+        let mut throttle = throttle();
+        let now = Instant::now();
+        let office = address(9);
+        for person in 0..30 {
+            let local = format!("person{person}");
+            assert!(
+                throttle.begin_attempt(&email(&local), office, now).is_ok(),
+                "{local}"
+            );
+        }
     }
 }
