@@ -27,7 +27,7 @@ use crate::storage::postgres::outbox::PostgresOutbox;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings admin API", description = "Rockets, launches and bookings in the operations DB."),
-    paths(admin::list_rockets, admin::create_rocket, admin::list_launches, admin::schedule_launch, admin::get_launch, admin::abort_launch, admin::list_bookings),
+    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::abort_launch, admin::bookings::list_bookings),
     modifiers(&BearerSecurity)
 )]
 struct AdminApi;

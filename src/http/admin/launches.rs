@@ -1,143 +1,24 @@
-//! Routes of the admin API: agencies' rockets and launches, and bookings as the operations DB
-//! knows them.
+//! Launches: listing, scheduling and status changes.
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
+use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::actors::audit_log::{AuditLog, Subject};
-use crate::actors::supervisor::AddressSlot;
-use crate::actors::sync::OutboxRelay;
+use super::{AdminState, Listing, agency_scope, store_error, user_uuid};
+use crate::actors::audit_log::Subject;
 use crate::actors::sync::outbox_relay::Nudge;
-use crate::domain::launch::{
-    LaunchRequest, LaunchStatus, NewLaunch, Reach, parse_capacity, parse_label,
-};
-use crate::domain::user::UserRole;
-use crate::http::auth::{Authorized, CurrentUser, only};
+use crate::domain::launch::{LaunchRequest, LaunchStatus, NewLaunch, Reach, parse_label};
+use crate::http::auth::{Authorized, only};
 use crate::http::error::ApiError;
 use crate::http::parse_id;
 use crate::http::request_id::current_request_id;
 use crate::storage::amqp::events::{LAUNCH_CHANGED, LAUNCH_SCHEDULED, LaunchSnapshot};
 use crate::storage::amqp::{EventEnvelope, Origin};
-use crate::storage::postgres::bookings::{self, AdminBooking};
 use crate::storage::postgres::launches::{
     self, InsertLaunchError, LaunchRow, StatusChange, StatusChangeError,
 };
-use crate::storage::postgres::profiles;
-use crate::storage::postgres::rockets::{self, NewRocket, RocketRow};
-
-pub struct AdminState {
-    pub pool: PgPool,
-    pub audit: AuditLog,
-    pub relay: AddressSlot<OutboxRelay>,
-}
-
-pub fn routes(config: &mut web::ServiceConfig) {
-    config
-        .route("/api/admin/rockets", web::get().to(list_rockets))
-        .route("/api/admin/rockets", web::post().to(create_rocket))
-        .route("/api/admin/launches", web::get().to(list_launches))
-        .route("/api/admin/launches", web::post().to(schedule_launch))
-        .route("/api/admin/launches/{id}", web::get().to(get_launch))
-        .route(
-            "/api/admin/launches/{id}/abort",
-            web::post().to(abort_launch),
-        )
-        .route("/api/admin/bookings", web::get().to(list_bookings));
-}
-
-fn store_error(error: sqlx::Error) -> ApiError {
-    ApiError::internal(error)
-}
-
-/// The caller's own id as a UUID (tokens carry it as text).
-fn user_uuid(user: &CurrentUser) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(user.id()).map_err(|_| ApiError::Unauthenticated)
-}
-
-/// Agencies see their own; financial and IT see everything.
-fn agency_scope(user: &CurrentUser) -> Result<Option<Uuid>, ApiError> {
-    if user.role() == UserRole::Agency {
-        Ok(Some(user_uuid(user)?))
-    } else {
-        Ok(None)
-    }
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Listing<T: Serialize> {
-    items: Vec<T>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RocketInput {
-    name: String,
-    model: String,
-    capacity: i64,
-    /// suborbital, low_earth_orbit, moon or mars
-    range: String,
-}
-
-/// The agency's rockets.
-#[utoipa::path(get, path = "/api/admin/rockets", responses((status = 200, body = Listing<RocketRow>), (status = 401), (status = 403)),
-    security(("bearer" = [])))]
-pub async fn list_rockets(
-    state: web::Data<AdminState>,
-    user: Authorized<only::Agency>,
-) -> Result<HttpResponse, ApiError> {
-    let items = rockets::of_agency(&state.pool, user_uuid(&user)?)
-        .await
-        .map_err(store_error)?;
-    Ok(HttpResponse::Ok().json(Listing { items }))
-}
-
-/// Registers a rocket for the signed-in agency.
-#[utoipa::path(post, path = "/api/admin/rockets", request_body = RocketInput,
-    responses((status = 201, body = RocketRow), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
-pub async fn create_rocket(
-    state: web::Data<AdminState>,
-    user: Authorized<only::Agency>,
-    input: web::Json<RocketInput>,
-) -> Result<HttpResponse, ApiError> {
-    let agency_id = user_uuid(&user)?;
-    let name = parse_label("name", &input.name)?;
-    let model = parse_label("model", &input.model)?;
-    let capacity = i32::try_from(parse_capacity(input.capacity)?)
-        .map_err(|_| ApiError::Validation("capacity is too large".to_owned()))?;
-    let reach = Reach::parse(&input.range)?;
-    profiles::ensure_agency(&state.pool, agency_id, &user.0.name, &user.0.email)
-        .await
-        .map_err(store_error)?;
-    let rocket = rockets::insert(
-        &state.pool,
-        &NewRocket {
-            agency_id,
-            name: &name,
-            model: &model,
-            capacity,
-            reach: reach.as_str(),
-        },
-    )
-    .await
-    .map_err(store_error)?;
-    let request_id = current_request_id();
-    let rocket_id = rocket.id.to_string();
-    state.audit.info(
-        "rocket.created",
-        Subject {
-            user_id: Some(user.id()),
-            entity_type: Some("rocket"),
-            entity_id: Some(&rocket_id),
-            request_id: Some(&request_id),
-        },
-        format!("rocket {name} registered"),
-        serde_json::json!({"capacity": capacity, "range": reach}),
-    );
-    Ok(HttpResponse::Created().json(rocket))
-}
+use crate::storage::postgres::{profiles, rockets};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -404,30 +285,4 @@ pub async fn abort_launch(
         .map_err(store_error)?
         .ok_or(ApiError::NotFound("launch"))?;
     Ok(HttpResponse::Ok().json(stored))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct BookingParams {
-    launch_id: Option<String>,
-}
-
-/// Bookings synced from the customer side: on the agency's launches, or all.
-#[utoipa::path(get, path = "/api/admin/bookings", params(BookingParams),
-    responses((status = 200, body = Listing<AdminBooking>), (status = 401), (status = 403), (status = 404)), security(("bearer" = [])))]
-pub async fn list_bookings(
-    state: web::Data<AdminState>,
-    user: Authorized<only::AgencyOrStaff>,
-    params: web::Query<BookingParams>,
-) -> Result<HttpResponse, ApiError> {
-    let scope = agency_scope(&user)?;
-    let launch_id = params
-        .launch_id
-        .as_deref()
-        .map(|id| parse_id(id, "launch"))
-        .transpose()?;
-    let items = bookings::list(&state.pool, scope, launch_id)
-        .await
-        .map_err(store_error)?;
-    Ok(HttpResponse::Ok().json(Listing { items }))
 }
