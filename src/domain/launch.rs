@@ -119,6 +119,18 @@ impl LaunchStatus {
     }
 }
 
+/// One step of a launch's status history: who moved it, when, from what, to what and why. `by`
+/// is the acting user's id, or `scheduler` for the minimum-passenger decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StatusChange {
+    /// None for the first entry (the launch was scheduled).
+    pub from: Option<LaunchStatus>,
+    pub to: LaunchStatus,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: Option<String>,
+}
+
 /// A text field of a launch or rocket: plain text of at most 120 characters.
 pub fn parse_label(field: &str, raw: &str) -> Result<String, RuleViolation> {
     const MAX_LENGTH: usize = 120;

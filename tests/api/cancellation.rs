@@ -439,6 +439,7 @@ async fn a_launch_scheduled_event_arriving_after_the_abort_does_not_reopen_the_l
         slug: scheduled.slug.clone(),
         status_reason: None,
         revision: 0,
+        status_history: Vec::new(),
     };
     let origin = Origin {
         service: "admin".to_owned(),

@@ -120,6 +120,7 @@ pub async fn schedule_launch(
             slug: slug.clone(),
             status_reason: None,
             revision: 0,
+            status_history: Vec::new(),
         };
         let origin = Origin {
             service: "admin".to_owned(),
@@ -238,6 +239,7 @@ pub async fn abort_launch(
         slug: launch.slug.clone(),
         status_reason: Some(reason.clone()),
         revision: u32::try_from(launch.revision).unwrap_or(0) + 1,
+        status_history: Vec::new(),
     };
     let origin = Origin {
         service: "admin".to_owned(),

@@ -11,6 +11,11 @@ pub const LAUNCH_SCHEDULED: &str = "launch.scheduled.v1";
 pub const LAUNCH_CHANGED: &str = "launch.changed.v1";
 pub const BOOKING_CONFIRMED: &str = "booking.confirmed.v1";
 pub const BOOKING_CANCELLED: &str = "booking.cancelled.v1";
+/// A launch with this active booking changed status or date (all but an abort, which cancels the
+/// booking and is told by `booking.cancelled.v1`): its traveller is told.
+pub const BOOKING_LAUNCH_CHANGED: &str = "booking.launch_changed.v1";
+/// A launch was scheduled: the VIP travellers get an early notice with its link.
+pub const LAUNCH_VIP_NOTICE: &str = "launch.vip_notice.v1";
 /// Seats of a launch changed on one customer-API process; the others refresh their copy.
 pub const LAUNCH_SEATS_CHANGED: &str = "launch.seats_changed.v1";
 pub const LOGS_RECORDED: &str = "logs.recorded.v1";
@@ -110,6 +115,9 @@ pub struct LaunchSnapshot {
     /// model holds is not applied.
     #[serde(default)]
     pub revision: u32,
+    /// Every status change so far, oldest first (the customer side shows it with the bookings).
+    #[serde(default)]
+    pub status_history: Vec<crate::domain::launch::StatusChange>,
 }
 
 /// `booking.confirmed.v1`: a booking as the traveller made it, for the operations DB and emails.
@@ -142,6 +150,30 @@ pub struct BookingCancelled {
     pub booking: BookingConfirmed,
     #[serde(flatten)]
     pub cancellation: crate::domain::booking::Cancellation,
+}
+
+/// `booking.launch_changed.v1`: the booking, the change its launch went through, and the
+/// launch's date now (the new one after a delay).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingLaunchChanged {
+    pub booking: BookingConfirmed,
+    pub change: crate::domain::launch::StatusChange,
+    pub launch_at: DateTime<Utc>,
+}
+
+/// Someone an email goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// `launch.vip_notice.v1`: the launch and exactly the VIP travellers to tell of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaunchVipNotice {
+    pub launch: LaunchSnapshot,
+    pub recipients: Vec<Recipient>,
 }
 
 /// `launch.seats_changed.v1`: broadcast to every customer-API process.
