@@ -4,6 +4,7 @@
 pub mod bookings;
 pub mod invoices;
 pub mod launches;
+pub mod reports;
 pub mod rockets;
 
 use actix_web::web;
@@ -61,6 +62,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/api/admin/invoices/{id}/payments",
             web::post().to(invoices::record_payment),
+        )
+        .route(
+            "/api/admin/reports/revenue",
+            web::get().to(reports::revenue),
         );
 }
 
