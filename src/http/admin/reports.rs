@@ -4,9 +4,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
-use uuid::Uuid;
 
-use super::{AdminState, store_error};
+use super::{AdminState, parse_date, parse_query_id, store_error};
 use crate::domain::revenue::{RevenueReport, revenue_csv_rows, revenue_report};
 use crate::http::auth::{Authorized, only};
 use crate::http::error::ApiError;
@@ -21,11 +20,6 @@ pub struct RevenueParams {
     agency_id: Option<String>,
     /// `csv` for a CSV download (or send `Accept: text/csv`).
     format: Option<String>,
-}
-
-fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| ApiError::Validation(format!("{field} must be a date as YYYY-MM-DD")))
 }
 
 fn wants_csv(request: &HttpRequest, format: Option<&str>) -> Result<bool, ApiError> {
@@ -80,10 +74,7 @@ pub async fn revenue(
     let agency_id = params
         .agency_id
         .as_deref()
-        .map(|raw| {
-            Uuid::parse_str(raw)
-                .map_err(|_| ApiError::Validation("agency_id must be an id".to_owned()))
-        })
+        .map(|raw| parse_query_id("agency_id", raw))
         .transpose()?;
     let csv = wants_csv(&request, params.format.as_deref())?;
     let invoiced = invoices::invoiced_launches(&state.pool, from, to, agency_id)
