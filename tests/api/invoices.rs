@@ -333,6 +333,17 @@ async fn an_agency_sees_only_its_own_invoices() {
         )
         .await;
     assert_problem(other, StatusCode::NOT_FOUND, "not_found").await;
+    let other_pdf = app
+        .get(
+            format!(
+                "{}/api/admin/invoices/{}/pdf",
+                app.admin_url,
+                invoice_a["id"].as_str().unwrap()
+            ),
+            Some(&agency_b.token),
+        )
+        .await;
+    assert_problem(other_pdf, StatusCode::NOT_FOUND, "not_found").await;
 
     let finance = app.create_financial().await;
     assert_eq!(app.invoices(&finance.token, "").await.len(), 2);
