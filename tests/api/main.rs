@@ -15,6 +15,7 @@ mod flow;
 mod helpers;
 mod idempotency;
 mod input;
+mod invoices;
 mod login_throttle;
 mod scaled_customers;
 mod sessions;

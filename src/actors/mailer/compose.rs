@@ -5,10 +5,11 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 use serde::Serialize;
 
-use super::templates::{EmailTemplate, dollars, render};
+use super::templates::{EmailTemplate, render};
 use crate::actors::sync::HandlerError;
 use crate::domain::booking::{Cancellation, CancellationCause};
 use crate::domain::launch::{LaunchStatus, Reach, StatusChange};
+use crate::domain::money::dollars;
 use crate::domain::user::UserRole;
 use crate::storage::amqp::EventEnvelope;
 use crate::storage::amqp::events::{

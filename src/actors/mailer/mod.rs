@@ -9,26 +9,10 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::actors::sync::{EventHandler, HandlerError};
-use crate::storage::amqp::events::{
-    BOOKING_CANCELLED, BOOKING_CONFIRMED, BOOKING_LAUNCH_CHANGED, LAUNCH_CHANGED,
-    LAUNCH_VIP_NOTICE, USER_REGISTERED,
-};
-use crate::storage::amqp::{EventEnvelope, QueueSpec};
+use crate::storage::amqp::EventEnvelope;
 use crate::storage::mongo::system::{NotificationDocument, NotificationStatus, SystemStore};
 use crate::storage::smtp::Mailer;
 use compose::{Email, Links, emails_for};
-
-pub static MAILER_QUEUE: QueueSpec = QueueSpec {
-    name: "system.mailer",
-    bindings: &[
-        USER_REGISTERED,
-        BOOKING_CONFIRMED,
-        BOOKING_CANCELLED,
-        BOOKING_LAUNCH_CHANGED,
-        LAUNCH_CHANGED,
-        LAUNCH_VIP_NOTICE,
-    ],
-};
 
 const SEND_ATTEMPTS: u32 = 4;
 const FIRST_SEND_RETRY: Duration = Duration::from_millis(500);
@@ -113,10 +97,6 @@ impl MailerHandler {
 
 #[async_trait::async_trait]
 impl EventHandler for MailerHandler {
-    fn sync_target(&self) -> Option<&'static str> {
-        None
-    }
-
     #[tracing::instrument(skip_all, fields(event_type = %event.event_type, event_id = %event.event_id))]
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
         for email in emails_for(&Links::new(&self.public_base_url), event)? {

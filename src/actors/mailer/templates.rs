@@ -129,21 +129,6 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Cents as dollars: 123456 → "$1,234.56".
-pub fn dollars(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    format!("{sign}${grouped}.{:02}", cents % 100)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,12 +159,5 @@ mod tests {
             one_line("Launch delayed:\n  Lunar Loop\n"),
             "Launch delayed: Lunar Loop"
         );
-    }
-
-    #[test]
-    fn money_is_formatted_in_dollars() {
-        assert_eq!(dollars(123_456), "$1,234.56");
-        assert_eq!(dollars(5), "$0.05");
-        assert_eq!(dollars(90_000_000), "$900,000.00");
     }
 }

@@ -2,6 +2,7 @@
 //! knows them; one module per resource, the shared state and scoping rules here.
 
 pub mod bookings;
+pub mod invoices;
 pub mod launches;
 pub mod rockets;
 
@@ -13,12 +14,14 @@ use uuid::Uuid;
 use crate::actors::audit_log::AuditLog;
 use crate::actors::supervisor::AddressSlot;
 use crate::actors::sync::OutboxRelay;
+use crate::clock::SharedClock;
 use crate::domain::user::UserRole;
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 
 pub struct AdminState {
     pub pool: PgPool,
+    pub clock: SharedClock,
     pub audit: AuditLog,
     pub relay: AddressSlot<OutboxRelay>,
 }
@@ -46,6 +49,18 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/api/admin/bookings",
             web::get().to(bookings::list_bookings),
+        )
+        .route(
+            "/api/admin/invoices",
+            web::get().to(invoices::list_invoices),
+        )
+        .route(
+            "/api/admin/invoices/{id}",
+            web::get().to(invoices::get_invoice),
+        )
+        .route(
+            "/api/admin/invoices/{id}/payments",
+            web::post().to(invoices::record_payment),
         );
 }
 
