@@ -335,3 +335,97 @@ async fn an_agency_sees_only_its_own_invoices() {
     );
     assert_eq!(app.get(url, None).await.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[actix_web::test]
+async fn the_revenue_report_adds_up_to_the_invoices_and_exports_csv() {
+    let app = spawn_app().await;
+    let (_agency_a, _launch_a, invoice_a) = aborted_launch_invoice(&app).await;
+    let (agency_b, _launch_b, _invoice_b) = aborted_launch_invoice(&app).await;
+    let finance = app.create_financial().await;
+    let paid = app
+        .pay(
+            &finance,
+            invoice_a["id"].as_str().unwrap(),
+            &json!({"amount_cents": 30_000}),
+        )
+        .await;
+    assert_eq!(paid.status(), StatusCode::CREATED);
+    let today = chrono::Utc::now().date_naive();
+    let url = format!(
+        "{}/api/admin/reports/revenue?from={today}&to={today}",
+        app.admin_url
+    );
+    let report = app
+        .get_json(url.clone(), Some(&finance.token))
+        .await
+        .unwrap();
+    assert_eq!(report["agencies"].as_array().unwrap().len(), 2);
+    assert_eq!(report["totals"]["aborted"], 2);
+    assert_eq!(report["totals"]["fees_invoiced_cents"], 200_000);
+    assert_eq!(report["totals"]["received_cents"], 30_000);
+    assert_eq!(report["totals"]["pending_cents"], 170_000);
+    let month = &report["months"][0];
+    assert_eq!(month["received_cents"], 30_000);
+    assert_eq!(month["pending_cents"], 170_000);
+    let invoices = app.invoices(&finance.token, "").await;
+    let invoiced: i64 = invoices
+        .iter()
+        .map(|invoice| invoice["amount_cents"].as_i64().unwrap())
+        .sum();
+    assert_eq!(report["totals"]["fees_invoiced_cents"], invoiced);
+
+    let one = app
+        .get_json(
+            format!("{url}&agency_id={}", agency_b.user_id),
+            Some(&finance.token),
+        )
+        .await
+        .unwrap();
+    assert_eq!(one["agencies"].as_array().unwrap().len(), 1);
+    assert_eq!(one["totals"]["received_cents"], 0);
+
+    let csv = app
+        .client
+        .get(&url)
+        .bearer_auth(&finance.token)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[0].starts_with("agency_id,agency_name,reliable"));
+    assert!(lines[3].ends_with(",2000.00,300.00,1700.00"), "{text}");
+    let by_format = app
+        .get(format!("{url}&format=csv"), Some(&finance.token))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(by_format, text);
+
+    for query in [
+        "from=2027-13-01",
+        "from=2027-02-01&to=2027-01-01",
+        "format=xml",
+        "agency_id=x",
+    ] {
+        let response = app
+            .get(
+                format!("{}/api/admin/reports/revenue?{query}", app.admin_url),
+                Some(&finance.token),
+            )
+            .await;
+        assert_problem(response, StatusCode::BAD_REQUEST, "validation_failed").await;
+    }
+    let by_agency = app.get(url, Some(&agency_b.token)).await;
+    assert_eq!(by_agency.status(), StatusCode::FORBIDDEN);
+}

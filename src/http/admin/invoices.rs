@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{AdminState, Listing, agency_scope, store_error, user_uuid};
+use super::{
+    AdminState, Listing, agency_scope, parse_date, parse_query_id, store_error, user_uuid,
+};
 use crate::actors::audit_log::Subject;
 use crate::domain::invoice::{InvoiceLine, InvoiceStatus, PaymentRefusal, check_payment};
 use crate::http::auth::{Authorized, CurrentUser, only};
@@ -67,11 +69,6 @@ impl Invoice {
     }
 }
 
-fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| ApiError::Validation(format!("{field} must be a date as YYYY-MM-DD")))
-}
-
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct InvoiceParams {
     /// pending, partially_paid, paid or overdue
@@ -101,10 +98,7 @@ pub async fn list_invoices(
     let requested_agency = params
         .agency_id
         .as_deref()
-        .map(|raw| {
-            Uuid::parse_str(raw)
-                .map_err(|_| ApiError::Validation("agency_id must be an id".to_owned()))
-        })
+        .map(|raw| parse_query_id("agency_id", raw))
         .transpose()?;
     let scope = agency_scope(&user)?;
     if scope.is_some() && requested_agency.is_some_and(|agency| Some(agency) != scope) {
@@ -115,10 +109,7 @@ pub async fn list_invoices(
         launch_id: params
             .launch_id
             .as_deref()
-            .map(|raw| {
-                Uuid::parse_str(raw)
-                    .map_err(|_| ApiError::Validation("launch_id must be an id".to_owned()))
-            })
+            .map(|raw| parse_query_id("launch_id", raw))
             .transpose()?,
         issued_from: params
             .from

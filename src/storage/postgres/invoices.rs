@@ -1,12 +1,15 @@
 //! Invoices and their payments. An invoice's number comes from the per-year counter taken in the
 //! invoice's own transaction, so numbers are unique and gapless however many are issued at once.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::domain::invoice::{InvoiceLine, InvoiceStatus, invoice_number};
+use crate::domain::revenue::InvoicedLaunch;
 
 /// What travellers paid for a launch and what was refunded to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
@@ -263,4 +266,67 @@ pub async fn record_payment<E>(
     .await?;
     transaction.commit().await?;
     Ok(stored)
+}
+
+/// The invoices issued from `from` to `to` (inclusive), with their launch's net revenue and what
+/// was received on them, for the revenue report.
+#[tracing::instrument(skip_all)]
+pub async fn invoiced_launches(
+    pool: &PgPool,
+    from: NaiveDate,
+    to: NaiveDate,
+    agency_id: Option<Uuid>,
+) -> Result<Vec<InvoicedLaunch>, sqlx::Error> {
+    let rows: Vec<(Uuid, String, String, NaiveDate, i64, i64, i64)> = sqlx::query_as(
+        "SELECT i.agency_id, a.name, i.launch_outcome, i.issued_on, \
+         COALESCE((SELECT SUM(b.total_cents - b.refund_cents) FROM bookings b WHERE b.launch_id = i.launch_id), 0)::bigint, \
+         i.amount_cents, \
+         COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.invoice_id = i.id), 0)::bigint \
+         FROM invoices i JOIN agencies a ON a.user_id = i.agency_id \
+         WHERE i.issued_on BETWEEN $1 AND $2 AND ($3::uuid IS NULL OR i.agency_id = $3) \
+         ORDER BY i.issued_on, i.sequence",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(agency_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(agency_id, agency_name, outcome, issued_on, net, fee, received)| InvoicedLaunch {
+                agency_id: agency_id.to_string(),
+                agency_name,
+                launched: outcome == "launched",
+                issued_on,
+                net_revenue_cents: net,
+                fee_cents: fee,
+                received_cents: received,
+            },
+        )
+        .collect())
+}
+
+/// Each agency's launched launches dated up to the end of `to`.
+#[tracing::instrument(skip_all)]
+pub async fn launched_by_agency(
+    pool: &PgPool,
+    to: NaiveDate,
+) -> Result<BTreeMap<String, u32>, sqlx::Error> {
+    let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+        "SELECT agency_id, COUNT(*) FROM launches WHERE status = 'launched' \
+         AND launch_at < ($1::date + 1) GROUP BY agency_id",
+    )
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(agency_id, count)| {
+            (
+                agency_id.to_string(),
+                u32::try_from(count).unwrap_or(u32::MAX),
+            )
+        })
+        .collect())
 }
