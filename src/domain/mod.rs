@@ -3,6 +3,7 @@
 
 pub mod booking;
 pub mod launch;
+pub mod lifecycle;
 pub mod login_throttle;
 pub mod text;
 pub mod user;
