@@ -23,11 +23,12 @@ use crate::roles::{
 };
 use crate::storage::postgres::PostgresReadiness;
 use crate::storage::postgres::outbox::PostgresOutbox;
+use crate::usecases::launches::LaunchUseCases;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings admin API", description = "Rockets, launches and bookings in the operations DB."),
-    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::abort_launch, admin::bookings::list_bookings),
+    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::change_status, admin::launches::abort_launch, admin::launches::list_passengers, admin::bookings::list_bookings),
     modifiers(&BearerSecurity)
 )]
 struct AdminApi;
@@ -90,6 +91,12 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         pool: pool.clone(),
         audit: audit.clone(),
         relay: relay.clone(),
+        launches: LaunchUseCases {
+            pool: pool.clone(),
+            audit: audit.clone(),
+            relay: relay.clone(),
+            clock: context.clock.clone(),
+        },
     });
     let drain: StopAction = Box::new(move || {
         Box::pin(async move {

@@ -337,7 +337,7 @@ async fn aborting_a_launch_cancels_every_booking_with_a_full_refund() {
     assert_problem(
         app.post_json(abort_url, Some(&agency.token), &reason).await,
         StatusCode::CONFLICT,
-        "conflict",
+        "invalid_transition",
     )
     .await;
 
