@@ -41,7 +41,12 @@ async fn free_seats(app: &TestApp, slug: &str) -> u64 {
     launch["free_seats"].as_u64().unwrap()
 }
 
-async fn book_seats(app: &TestApp, traveler: &SignedIn, launch_id: &str, seats: usize) -> Value {
+pub async fn book_seats(
+    app: &TestApp,
+    traveler: &SignedIn,
+    launch_id: &str,
+    seats: usize,
+) -> Value {
     let response = app
         .book(
             traveler,
