@@ -104,6 +104,14 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    spawn_app_with_clock(overrides, astro_bookings::clock::system_clock()).await
+}
+
+/// As `spawn_app_with`, every role reading `clock` (an `OffsetClock` the test moves).
+pub async fn spawn_app_with_clock(
+    overrides: &[(&str, &str)],
+    clock: astro_bookings::clock::SharedClock,
+) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         astro_bookings::telemetry::init("info");
     }
@@ -111,7 +119,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     astro_bookings::roles::system_api::seed_it_employee(&settings)
         .await
         .expect("seed IT employee");
-    let application = Application::start(settings.clone())
+    let application = Application::start_with_clock(settings.clone(), clock)
         .await
         .expect("application starts");
     let issuer = issuer_of(&settings);

@@ -61,6 +61,7 @@ pub async fn ensure_agency(
         .await
 }
 
+/// The agency's profile, if it exists (every launch's agency does).
 #[tracing::instrument(skip_all, fields(agency_id = %agency_id))]
 pub async fn agency(pool: &PgPool, agency_id: Uuid) -> Result<Option<AgencyRow>, sqlx::Error> {
     sqlx::query_as("SELECT user_id, name, contact_email FROM agencies WHERE user_id = $1")
