@@ -133,7 +133,7 @@ pub async fn schedule_launch(
             &state.pool,
             launch_id,
             agency_id,
-            rocket_id,
+            &rocket,
             &launch,
             &slug,
             &event,
@@ -157,6 +157,12 @@ pub async fn schedule_launch(
                 return Err(ApiError::conflict(
                     "conflict",
                     "could not give the launch a unique slug",
+                ));
+            }
+            Err(InsertLaunchError::RocketChanged) => {
+                return Err(ApiError::conflict(
+                    "conflict",
+                    "the rocket was changed or deactivated meanwhile; reload and try again",
                 ));
             }
             Err(InsertLaunchError::Store(error)) => return Err(store_error(error)),

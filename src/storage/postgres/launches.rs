@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::launch::{LaunchStatus, NewLaunch};
 use crate::storage::amqp::EventEnvelope;
+use crate::storage::postgres::rockets::RocketRow;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct LaunchRow {
@@ -29,7 +30,7 @@ pub struct LaunchRow {
 }
 
 const SELECT: &str = "SELECT l.id, l.agency_id, l.rocket_id, r.name AS rocket_name, l.mission_name, l.spaceport, \
-    l.destination, l.launch_at, l.price_per_seat_cents, l.minimum_passengers, r.capacity, \
+    l.destination, l.launch_at, l.price_per_seat_cents, l.minimum_passengers, l.capacity, \
     COALESCE((SELECT SUM(b.seats) FROM bookings b WHERE b.launch_id = l.id AND (b.status = 'confirmed' OR NOT b.seats_released)), 0)::bigint AS seats_sold, \
     l.status, l.revision, l.slug, l.created_at FROM launches l JOIN rockets r ON r.id = l.rocket_id";
 
@@ -37,30 +38,44 @@ const SELECT: &str = "SELECT l.id, l.agency_id, l.rocket_id, r.name AS rocket_na
 pub enum InsertLaunchError {
     #[error("slug already used")]
     SlugTaken,
+    /// The rocket was deactivated or changed since it was read.
+    #[error("the rocket changed meanwhile")]
+    RocketChanged,
     #[error(transparent)]
     Store(#[from] sqlx::Error),
 }
 
-/// Inserts the launch, its first status-history row and its outbox event in one transaction.
+/// Inserts the launch, its first status-history row and its outbox event in one transaction,
+/// with the capacity of the rocket as the caller read it. The rocket's row is share-locked
+/// first, so a deactivation or change of the rocket (which locks it for update) either waits
+/// for this launch and then counts it, or went first and this launch is refused.
 #[tracing::instrument(skip_all, fields(agency_id = %agency_id))]
 pub async fn insert(
     pool: &PgPool,
     launch_id: Uuid,
     agency_id: Uuid,
-    rocket_id: Uuid,
+    rocket: &RocketRow,
     launch: &NewLaunch,
     slug: &str,
     event: &EventEnvelope,
 ) -> Result<(), InsertLaunchError> {
     let mut transaction = pool.begin().await?;
+    let current: Option<(bool, i32, String)> =
+        sqlx::query_as("SELECT active, capacity, reach FROM rockets WHERE id = $1 FOR SHARE")
+            .bind(rocket.id)
+            .fetch_optional(&mut *transaction)
+            .await?;
+    if current != Some((true, rocket.capacity, rocket.reach.clone())) {
+        return Err(InsertLaunchError::RocketChanged);
+    }
     let inserted = sqlx::query(
         "INSERT INTO launches (id, agency_id, rocket_id, mission_name, spaceport, destination, launch_at, \
-         price_per_seat_cents, minimum_passengers, status, slug) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) \
+         price_per_seat_cents, minimum_passengers, status, slug, capacity) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) \
          ON CONFLICT (slug) DO NOTHING",
     )
     .bind(launch_id)
     .bind(agency_id)
-    .bind(rocket_id)
+    .bind(rocket.id)
     .bind(&launch.mission_name)
     .bind(&launch.spaceport)
     .bind(launch.destination.as_str())
@@ -69,6 +84,7 @@ pub async fn insert(
     .bind(i32::try_from(launch.minimum_passengers).unwrap_or(i32::MAX))
     .bind(LaunchStatus::Scheduled.as_str())
     .bind(slug)
+    .bind(rocket.capacity)
     .execute(&mut *transaction)
     .await?;
     if inserted.rows_affected() == 0 {
