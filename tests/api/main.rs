@@ -15,6 +15,7 @@ mod helpers;
 mod idempotency;
 mod input;
 mod login_throttle;
+mod profiles;
 mod scaled_customers;
 mod sessions;
 mod system;

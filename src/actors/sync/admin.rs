@@ -1,19 +1,24 @@
 //! The admin role's side of sync: registrations become profiles and bookings arrive from the
-//! customer side; launches leave through the PostgreSQL outbox.
+//! customer side, and so do travellers' profiles; launches leave through the PostgreSQL outbox.
 
 use sqlx::PgPool;
 
 use crate::actors::sync::{EventHandler, HandlerError};
 use crate::storage::amqp::events::{
-    BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed, USER_REGISTERED,
-    UserRegistered,
+    BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed,
+    TRAVELER_PROFILE_UPDATED, TravelerProfileUpdated, USER_REGISTERED, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::postgres::{bookings, profiles};
 
 pub static ADMIN_SYNC_QUEUE: QueueSpec = QueueSpec {
     name: "admin.sync",
-    bindings: &[USER_REGISTERED, BOOKING_CONFIRMED, BOOKING_CANCELLED],
+    bindings: &[
+        USER_REGISTERED,
+        BOOKING_CONFIRMED,
+        BOOKING_CANCELLED,
+        TRAVELER_PROFILE_UPDATED,
+    ],
 };
 
 pub struct AdminSyncHandler {
@@ -57,6 +62,12 @@ impl EventHandler for AdminSyncHandler {
             BOOKING_CANCELLED => {
                 let cancelled: BookingCancelled = event.data_as().map_err(malformed)?;
                 bookings::record_cancelled(&self.pool, &cancelled, event.event_id)
+                    .await
+                    .map_err(classify)
+            }
+            TRAVELER_PROFILE_UPDATED => {
+                let updated: TravelerProfileUpdated = event.data_as().map_err(malformed)?;
+                profiles::apply_traveler_profile(&self.pool, &updated)
                     .await
                     .map_err(classify)
             }

@@ -16,6 +16,9 @@ pub const BOOKING_CANCELLED: &str = "booking.cancelled.v1";
 pub const BOOKING_LAUNCH_CHANGED: &str = "booking.launch_changed.v1";
 /// A launch was scheduled: the VIP travellers get an early notice with its link.
 pub const LAUNCH_VIP_NOTICE: &str = "launch.vip_notice.v1";
+/// A traveller saved their profile on the customer side; the operations DB keeps a copy (the
+/// tax id goes on invoices).
+pub const TRAVELER_PROFILE_UPDATED: &str = "traveler.profile_updated.v1";
 /// Seats of a launch changed on one customer-API process; the others refresh their copy.
 pub const LAUNCH_SEATS_CHANGED: &str = "launch.seats_changed.v1";
 pub const LOGS_RECORDED: &str = "logs.recorded.v1";
@@ -89,6 +92,20 @@ pub struct UserRegistered {
     pub email: String,
     pub name: String,
     pub role: crate::domain::user::UserRole,
+}
+
+/// `traveler.profile_updated.v1`: the traveller's whole profile at one revision. The revision
+/// grows by one with each save, so a consumer keeps the highest it has seen and a late older
+/// event changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TravelerProfileUpdated {
+    pub user_id: String,
+    /// The account's name and email, for an operations DB that has not had the registration yet.
+    pub name: String,
+    pub email: String,
+    pub profile: crate::domain::profile::TravelerProfile,
+    pub revision: i64,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// `launch.scheduled.v1` (and later lifecycle changes): the launch as the customer side shows it.

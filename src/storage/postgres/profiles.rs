@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::profile::AgencyProfile;
 use crate::domain::user::UserRole;
-use crate::storage::amqp::events::UserRegistered;
+use crate::storage::amqp::events::{TravelerProfileUpdated, UserRegistered};
 
 /// Creates the profile that matches the user's role; a second delivery changes nothing.
 #[tracing::instrument(skip_all, fields(user_id = %user.user_id))]
@@ -111,4 +111,36 @@ pub async fn update_agency_profile(
     .bind(profile.description.as_deref())
     .fetch_one(pool)
     .await
+}
+
+/// Copies a traveller's profile unless the stored copy is at a later revision (an older event
+/// arrived late); creates the traveller's row if the registration has not arrived yet.
+#[tracing::instrument(skip_all, fields(user_id = %updated.user_id, revision = updated.revision))]
+pub async fn apply_traveler_profile(
+    pool: &PgPool,
+    updated: &TravelerProfileUpdated,
+) -> Result<(), sqlx::Error> {
+    let user_id =
+        Uuid::parse_str(&updated.user_id).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+    let profile = &updated.profile;
+    sqlx::query(
+        "INSERT INTO travelers (user_id, name, email, phone, contact_email, emergency_contact, tax_id, \
+         profile_revision, profile_updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (user_id) DO UPDATE SET phone = EXCLUDED.phone, contact_email = EXCLUDED.contact_email, \
+         emergency_contact = EXCLUDED.emergency_contact, tax_id = EXCLUDED.tax_id, \
+         profile_revision = EXCLUDED.profile_revision, profile_updated_at = EXCLUDED.profile_updated_at \
+         WHERE travelers.profile_revision <= EXCLUDED.profile_revision",
+    )
+    .bind(user_id)
+    .bind(&updated.name)
+    .bind(&updated.email)
+    .bind(profile.phone.as_deref())
+    .bind(profile.contact_email.as_deref())
+    .bind(profile.emergency_contact.as_deref())
+    .bind(profile.tax_id.as_deref())
+    .bind(updated.revision)
+    .bind(updated.updated_at)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
