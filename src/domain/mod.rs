@@ -2,9 +2,12 @@
 //! types carry the proof afterwards.
 
 pub mod booking;
+pub mod invoice;
 pub mod launch;
 pub mod login_throttle;
+pub mod money;
 pub mod profile;
+pub mod revenue;
 pub mod text;
 pub mod user;
 
