@@ -144,3 +144,11 @@ pub async fn apply_traveler_profile(
     .await?;
     Ok(())
 }
+
+#[tracing::instrument(skip_all, fields(agency_id = %agency_id))]
+pub async fn agency(pool: &PgPool, agency_id: Uuid) -> Result<Option<AgencyRow>, sqlx::Error> {
+    sqlx::query_as("SELECT user_id, name, contact_email FROM agencies WHERE user_id = $1")
+        .bind(agency_id)
+        .fetch_optional(pool)
+        .await
+}
