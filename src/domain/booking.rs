@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::RuleViolation;
 use super::launch::LaunchStatus;
-use super::user::{Email, PersonName};
+use super::user::{Email, PersonName, PhoneNumber};
 
 /// Seats one traveller may hold on one launch.
 pub const MAX_SEATS_PER_BOOKING: u32 = 4;
@@ -44,18 +44,7 @@ impl Passenger {
     pub fn parse(name: &str, email: &str, phone: &str, age: i64) -> Result<Self, RuleViolation> {
         let name = PersonName::parse(name)?;
         let email = Email::parse(email)?;
-        let phone = phone.trim();
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let phone_ok = (6..=20).contains(&digits)
-            && phone.len() <= 32
-            && phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'));
-        if !phone_ok {
-            return Err(RuleViolation::new(format!(
-                "{phone:?} is not a valid phone number"
-            )));
-        }
+        let phone = PhoneNumber::parse(phone)?;
         let age = u32::try_from(age)
             .ok()
             .filter(|age| (MIN_PASSENGER_AGE..MAX_PASSENGER_AGE_EXCLUSIVE).contains(age))
@@ -68,7 +57,7 @@ impl Passenger {
         Ok(Self {
             name: name.as_str().to_owned(),
             email: email.as_str().to_owned(),
-            phone: phone.to_owned(),
+            phone: phone.as_str().to_owned(),
             age,
         })
     }

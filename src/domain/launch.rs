@@ -137,15 +137,121 @@ pub fn parse_label(field: &str, raw: &str) -> Result<String, RuleViolation> {
     super::text::parse_plain_text(field, raw, MAX_LENGTH)
 }
 
-/// Seats on a rocket: a positive number, bounded so that one launch stays one actor's memory.
+/// The most seats a rocket may have. The largest crewed vehicles planned carry about 100
+/// people (Starship's stated figure); ten times that leaves room for what comes next while a
+/// typing slip (10,000 for 100) is refused instead of putting thousands of unsellable seats on
+/// sale, and one launch's seat inventory stays small in its actor's memory.
+pub const MAX_ROCKET_CAPACITY: u32 = 1_000;
+
+/// Seats on a rocket: 1 to `MAX_ROCKET_CAPACITY`.
 pub fn parse_capacity(raw: i64) -> Result<u32, RuleViolation> {
-    const MAX_CAPACITY: i64 = 100_000;
-    if !(1..=MAX_CAPACITY).contains(&raw) {
-        return Err(RuleViolation::new(format!(
-            "capacity must be between 1 and {MAX_CAPACITY}"
-        )));
+    u32::try_from(raw)
+        .ok()
+        .filter(|capacity| (1..=MAX_ROCKET_CAPACITY).contains(capacity))
+        .ok_or_else(|| {
+            RuleViolation::new(format!(
+                "capacity must be between 1 and {MAX_ROCKET_CAPACITY}"
+            ))
+        })
+}
+
+/// What an agency asks to change on one of its rockets, parsed; at least one field is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RocketChanges {
+    pub name: Option<String>,
+    pub model: Option<String>,
+    pub capacity: Option<u32>,
+    pub reach: Option<Reach>,
+}
+
+impl RocketChanges {
+    pub fn parse(
+        name: Option<&str>,
+        model: Option<&str>,
+        capacity: Option<i64>,
+        range: Option<&str>,
+    ) -> Result<Self, RuleViolation> {
+        if name.is_none() && model.is_none() && capacity.is_none() && range.is_none() {
+            return Err(RuleViolation::new(
+                "give at least one of name, model, capacity, range",
+            ));
+        }
+        Ok(Self {
+            name: name.map(|raw| parse_label("name", raw)).transpose()?,
+            model: model.map(|raw| parse_label("model", raw)).transpose()?,
+            capacity: capacity.map(parse_capacity).transpose()?,
+            reach: range.map(Reach::parse).transpose()?,
+        })
     }
-    u32::try_from(raw).map_err(|_| RuleViolation::new("capacity is out of range"))
+}
+
+/// A launch of the rocket that is not final yet, as far as the rocket's rules care.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingLaunch {
+    pub mission_name: String,
+    pub destination: Reach,
+}
+
+/// Why a change to a rocket is refused while some of its launches are not final.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RocketRefusal {
+    #[error(
+        "launch {mission_name:?} flies to {}, beyond the range {}; abort or finish it first",
+        destination.as_str(),
+        range.as_str()
+    )]
+    RangeBelowLaunch {
+        mission_name: String,
+        destination: Reach,
+        range: Reach,
+    },
+    #[error(
+        "the rocket has {count} launch(es) not yet launched, failed or aborted; a rocket is \
+         deactivated only once all its launches are final"
+    )]
+    HasFutureLaunches { count: usize },
+}
+
+impl RocketRefusal {
+    /// The stable code of docs/api.md.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RocketRefusal::RangeBelowLaunch { .. } => "range_below_launch_destination",
+            RocketRefusal::HasFutureLaunches { .. } => "rocket_has_future_launches",
+        }
+    }
+}
+
+/// Whether the changes may apply while these launches of the rocket are not final. Name and
+/// model may always change; a launch keeps the capacity it was scheduled with (its seats are on
+/// sale against it), so a new capacity applies to later launches only and is always allowed;
+/// the range may not shrink below where a pending launch flies.
+pub fn check_rocket_changes(
+    changes: &RocketChanges,
+    pending: &[PendingLaunch],
+) -> Result<(), RocketRefusal> {
+    let Some(range) = changes.reach else {
+        return Ok(());
+    };
+    match pending.iter().find(|launch| launch.destination > range) {
+        Some(launch) => Err(RocketRefusal::RangeBelowLaunch {
+            mission_name: launch.mission_name.clone(),
+            destination: launch.destination,
+            range,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A rocket is deactivated (never deleted) only once every launch of it is final.
+pub fn check_deactivation(pending: &[PendingLaunch]) -> Result<(), RocketRefusal> {
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(RocketRefusal::HasFutureLaunches {
+            count: pending.len(),
+        })
+    }
 }
 
 /// What an agency asks for when it schedules a launch, before it is accepted.

@@ -7,6 +7,7 @@ pub mod launch;
 pub mod lifecycle;
 pub mod login_throttle;
 pub mod money;
+pub mod profile;
 pub mod revenue;
 pub mod text;
 pub mod user;

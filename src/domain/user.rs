@@ -177,6 +177,37 @@ impl PersonName {
     }
 }
 
+/// A phone number as people write it: 6 to 20 digits, with spaces, `+`, `-`, `.` and
+/// parentheses between them, at most 32 characters in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub const MAX_LENGTH: usize = 32;
+
+    pub fn parse(raw: &str) -> Result<Self, RuleViolation> {
+        let phone = raw.trim();
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let phone_ok = (6..=20).contains(&digits)
+            && phone.len() <= Self::MAX_LENGTH
+            && phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'));
+        if !phone_ok {
+            let shown: String = phone.chars().take(Self::MAX_LENGTH).collect();
+            return Err(RuleViolation::new(format!(
+                "{shown:?} is not a valid phone number"
+            )));
+        }
+        Ok(Self(phone.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,8 @@ use crate::actors::launch::directory::DispatchError;
 use crate::actors::launch::{
     BookingFailure, BookingRequest, CancelFailure, CancelRequest, LaunchBoard, LaunchDirectory,
 };
+use crate::actors::supervisor::AddressSlot;
+use crate::actors::sync::OutboxRelay;
 use crate::clock::SharedClock;
 use crate::domain::booking::{
     BookingRefusal, Cancellation, MAX_SEATS_PER_BOOKING, MAX_SEATS_PER_VIP_BOOKING, Passenger,
@@ -36,6 +38,8 @@ pub struct CustomerState {
     pub store: CustomerStore,
     pub audit: AuditLog,
     pub clock: SharedClock,
+    /// Publishes saved travellers' profiles; nudged after each save.
+    pub profile_relay: AddressSlot<OutboxRelay>,
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -54,6 +58,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/api/customer/bookings/{id}/cancel",
             web::post().to(cancel_booking),
+        )
+        .route(
+            "/api/customer/profile",
+            web::get().to(super::traveler_profile::my_profile),
+        )
+        .route(
+            "/api/customer/profile",
+            web::put().to(super::traveler_profile::update_my_profile),
         );
 }
 

@@ -108,9 +108,9 @@ impl From<LaunchError> for ApiError {
                 message,
                 allowed_transitions: allowed,
             },
-            LaunchError::ChangedMeanwhile | LaunchError::SlugUnavailable => {
-                ApiError::conflict("conflict", message)
-            }
+            LaunchError::ChangedMeanwhile
+            | LaunchError::SlugUnavailable
+            | LaunchError::RocketChanged => ApiError::conflict("conflict", message),
             LaunchError::Store(cause) => ApiError::Internal(cause),
         }
     }

@@ -10,6 +10,7 @@ pub mod health;
 pub mod openapi;
 pub mod request_id;
 pub mod system;
+pub mod traveler_profile;
 
 use actix_web::web;
 

@@ -13,13 +13,14 @@ use crate::actors::launch::broadcast_listener::{BROADCAST_LISTENER, BroadcastLis
 use crate::actors::launch::directory::LaunchDependencies;
 use crate::actors::launch::{LaunchBoard, LaunchDirectory};
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
-use crate::actors::sync::customer::{BookingOutbox, CustomerSyncHandler};
+use crate::actors::sync::customer::{BookingOutbox, CustomerSyncHandler, ProfileOutbox};
 use crate::actors::sync::outbox_relay::Flush;
 use crate::actors::sync::{EventConsumer, OutboxRelay};
 use crate::config::Role;
 use crate::http::customer::{self, CustomerState};
 use crate::http::health::HealthState;
 use crate::http::openapi::BearerSecurity;
+use crate::http::traveler_profile;
 use crate::roles::scheduler::{flush_audit_log, start_audit_log};
 use crate::roles::{
     BusReadiness, RoleContext, RunningRole, StopAction, serve, start_revocation_listener,
@@ -32,11 +33,14 @@ use crate::storage::mongo::customer::CustomerStore;
 /// Launch actors hand their stored bookings' events to the relay; reading the outbox (which costs
 /// a lookup per pending entry) is the safety net for events a handover missed.
 const BOOKING_OUTBOX_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+/// Saves nudge the profile relay; the poll catches what a nudge missed (the broker was down).
+const PROFILE_OUTBOX_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings customer API", description = "Public launch listing and travellers' bookings."),
-    paths(customer::list_launches, customer::launch_by_slug, customer::create_booking, customer::my_bookings, customer::refund_preview, customer::cancel_booking),
+    paths(customer::list_launches, customer::launch_by_slug, customer::create_booking, customer::my_bookings, customer::refund_preview, customer::cancel_booking,
+        traveler_profile::my_profile, traveler_profile::update_my_profile),
     modifiers(&BearerSecurity)
 )]
 struct CustomerApi;
@@ -58,6 +62,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
     let process_id = uuid::Uuid::new_v4().simple().to_string();
 
     let booking_relay = AddressSlot::<OutboxRelay>::default();
+    let profile_relay = AddressSlot::<OutboxRelay>::default();
     let launch_supervisor = Supervisor::new("launch-supervisor", registry.clone()).start();
     let dependencies = LaunchDependencies {
         store: store.clone(),
@@ -80,6 +85,10 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         let relay_store = store.clone();
         let relay_bus = context.bus.clone();
         let relay_registry = registry.clone();
+        let profile_slot = profile_relay.clone();
+        let profile_store = store.clone();
+        let profile_bus = context.bus.clone();
+        let profile_registry = registry.clone();
         let consumer_bus = context.bus.clone();
         let consumer_registry = registry.clone();
         let consumer_shutdown = context.consumers.clone();
@@ -105,6 +114,21 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                         relay_registry.clone(),
                     )
                     .polling_every(BOOKING_OUTBOX_POLL)
+                    .start(),
+                )
+            }))
+            .with_child(ActorChild::new("customer-profile-outbox", move || {
+                let outbox = Arc::new(ProfileOutbox {
+                    store: profile_store.clone(),
+                });
+                profile_slot.set(
+                    OutboxRelay::new(
+                        "customer-profile-outbox",
+                        outbox,
+                        profile_bus.clone(),
+                        profile_registry.clone(),
+                    )
+                    .polling_every(PROFILE_OUTBOX_POLL)
                     .start(),
                 )
             }))
@@ -157,10 +181,14 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         store,
         audit: audit.clone(),
         clock: context.clock.clone(),
+        profile_relay: profile_relay.clone(),
     });
     let flush_bookings: StopAction = Box::new(move || {
         Box::pin(async move {
             if let Some(relay) = booking_relay.get() {
+                let _flushed = relay.send(Flush).await;
+            }
+            if let Some(relay) = profile_relay.get() {
                 let _flushed = relay.send(Flush).await;
             }
         })

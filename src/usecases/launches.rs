@@ -45,6 +45,8 @@ pub enum LaunchError {
     ChangedMeanwhile,
     #[error("could not give the launch a unique slug")]
     SlugUnavailable,
+    #[error("the rocket was changed or deactivated meanwhile; reload and try again")]
+    RocketChanged,
     #[error("the store failed")]
     Store(#[source] anyhow::Error),
 }
@@ -343,7 +345,7 @@ impl LaunchUseCases {
                 &announced,
                 now,
             )?;
-            match launches::insert(&self.pool, &row, &event).await {
+            match launches::insert(&self.pool, &row, &rocket, &event).await {
                 Ok(()) => break,
                 // Same rocket, spaceport, destination and day: keep the slug readable, make it
                 // unique.
@@ -356,6 +358,7 @@ impl LaunchUseCases {
                     );
                 }
                 Err(InsertLaunchError::SlugTaken) => return Err(LaunchError::SlugUnavailable),
+                Err(InsertLaunchError::RocketChanged) => return Err(LaunchError::RocketChanged),
                 Err(InsertLaunchError::Store(error)) => return Err(error.into()),
             }
         }

@@ -265,6 +265,28 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// A JSON request of any method (PATCH, PUT).
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        url: String,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Response {
+        let mut request = self.client.request(method, url).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// The operations DB of this test.
+    pub async fn operations_db(&self) -> sqlx::PgPool {
+        sqlx::PgPool::connect(self.settings.database_url.expose())
+            .await
+            .expect("operations DB reachable")
+    }
+
     pub async fn get(&self, url: String, token: Option<&str>) -> Response {
         let mut request = self.client.get(url);
         if let Some(token) = token {

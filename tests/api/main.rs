@@ -18,6 +18,7 @@ mod input;
 mod invoices;
 mod lifecycle;
 mod login_throttle;
+mod profiles;
 mod scaled_customers;
 mod sessions;
 mod system;

@@ -1,6 +1,6 @@
 //! The admin role's side of sync: registrations become profiles and bookings arrive from the
-//! customer side; launches leave through the PostgreSQL outbox, and a launch that closed
-//! (launched or aborted) is invoiced when its change comes back.
+//! customer side, and so do travellers' profiles; launches leave through the PostgreSQL outbox,
+//! and a launch that closed (launched or aborted) is invoiced when its change comes back.
 
 use sqlx::PgPool;
 
@@ -10,7 +10,8 @@ use crate::domain::invoice::InvoiceTerms;
 use crate::storage::amqp::EventEnvelope;
 use crate::storage::amqp::events::{
     BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed, LAUNCH_CHANGED,
-    LaunchSnapshot, USER_REGISTERED, UserRegistered,
+    LaunchSnapshot, TRAVELER_PROFILE_UPDATED, TravelerProfileUpdated, USER_REGISTERED,
+    UserRegistered,
 };
 use crate::storage::postgres::{bookings, profiles};
 use crate::usecases::invoicing;
@@ -54,6 +55,12 @@ impl EventHandler for AdminSyncHandler {
             BOOKING_CANCELLED => {
                 let cancelled: BookingCancelled = event.data_as().map_err(malformed)?;
                 bookings::record_cancelled(&self.pool, &cancelled, event.event_id)
+                    .await
+                    .map_err(classify)
+            }
+            TRAVELER_PROFILE_UPDATED => {
+                let updated: TravelerProfileUpdated = event.data_as().map_err(malformed)?;
+                profiles::apply_traveler_profile(&self.pool, &updated)
                     .await
                     .map_err(classify)
             }

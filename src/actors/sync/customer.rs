@@ -1,5 +1,6 @@
 //! The customer role's side of sync: launches and travellers arrive from other roles; its own
-//! bookings leave through the bookings' outbox markers.
+//! bookings leave through the bookings' outbox markers, travellers' profiles through the
+//! profiles' outbox.
 
 use std::collections::{HashMap, HashSet};
 
@@ -15,7 +16,7 @@ use crate::storage::amqp::events::{
 };
 use crate::storage::amqp::{Bus, Origin};
 use crate::storage::mongo::customer::{
-    BookingDocument, CustomerStore, LaunchDocument, OutboxEntry,
+    BookingDocument, CustomerStore, LaunchDocument, OutboxEntry, TravelerDocument,
 };
 
 pub struct CustomerSyncHandler {
@@ -149,13 +150,20 @@ impl EventHandler for CustomerSyncHandler {
     }
 }
 
+fn event_ids(events: &[EventEnvelope]) -> Vec<String> {
+    events
+        .iter()
+        .map(|event| event.event_id.to_string())
+        .collect()
+}
+
 /// Booking events not yet announced to the other roles: the customer DB's outbox entries.
 pub struct BookingOutbox {
     pub store: CustomerStore,
 }
 
-/// An entry whose booking is not stored this long after it was written belongs to a write that
-/// failed or died: it is dropped.
+/// An entry whose booking (or profile) is not stored this long after it was written belongs to
+/// a write that failed or died: it is dropped.
 const UNSTORED_BOOKING_GRACE: chrono::Duration = chrono::Duration::seconds(60);
 /// A younger entry is left to its writer, which hands its events to the relay as soon as it has
 /// stored them: the poll is for writers that died or whose publish failed, and reading an entry
@@ -224,10 +232,7 @@ impl Outbox for BookingOutbox {
     /// Deletes the entries whose events are all confirmed now; an entry confirmed only in part
     /// stays, and the poll publishes it again (consumers take an event twice).
     async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()> {
-        let ids: Vec<String> = events
-            .iter()
-            .map(|event| event.event_id.to_string())
-            .collect();
+        let ids = event_ids(events);
         let confirmed: HashSet<&str> = ids.iter().map(String::as_str).collect();
         let done: Vec<String> = self
             .store
@@ -249,6 +254,52 @@ impl Outbox for BookingOutbox {
     /// The keys are the entries' ids; each entry's events are all confirmed.
     async fn mark_handed(&self, keys: &[String]) -> anyhow::Result<()> {
         self.store.delete_outbox(keys).await?;
+        Ok(())
+    }
+}
+
+/// Profile events not yet announced: the customer DB's profile outbox entries, each standing
+/// for the traveller document that carries its event id.
+pub struct ProfileOutbox {
+    pub store: CustomerStore,
+}
+
+#[async_trait::async_trait]
+impl Outbox for ProfileOutbox {
+    async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>> {
+        let grace_ends = chrono::Utc::now() - UNSTORED_BOOKING_GRACE;
+        let entries = self.store.profile_outbox_entries(limit).await?;
+        let traveler_ids: Vec<String> = entries
+            .iter()
+            .map(|entry| entry.traveler_id.clone())
+            .collect();
+        let travelers: HashMap<String, TravelerDocument> = self
+            .store
+            .travelers_with_ids(&traveler_ids)
+            .await?
+            .into_iter()
+            .map(|traveler| (traveler.id.clone(), traveler))
+            .collect();
+        let mut events = Vec::new();
+        let mut dropped = Vec::new();
+        for entry in entries {
+            let traveler = travelers.get(&entry.traveler_id);
+            match traveler.filter(|traveler| traveler.profile_event_id.as_ref() == Some(&entry.id))
+            {
+                Some(traveler) => events.extend(traveler.profile_event()),
+                // Its save lost to another, or died; or a newer save's entry stands for it now.
+                None if entry.written_at < grace_ends => dropped.push(entry.id),
+                // Still being saved.
+                None => {}
+            }
+        }
+        self.store.delete_profile_outbox(&dropped).await?;
+        Ok(events)
+    }
+
+    async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()> {
+        let ids = event_ids(events);
+        self.store.delete_profile_outbox(&ids).await?;
         Ok(())
     }
 }

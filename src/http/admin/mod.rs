@@ -4,6 +4,7 @@
 pub mod bookings;
 pub mod invoices;
 pub mod launches;
+pub mod profile;
 pub mod reports;
 pub mod rockets;
 
@@ -35,6 +36,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/api/admin/rockets", web::get().to(rockets::list_rockets))
         .route("/api/admin/rockets", web::post().to(rockets::create_rocket))
         .route(
+            "/api/admin/rockets/{id}",
+            web::patch().to(rockets::update_rocket),
+        )
+        .route(
+            "/api/admin/rockets/{id}/deactivate",
+            web::post().to(rockets::deactivate_rocket),
+        )
+        .route(
             "/api/admin/launches",
             web::get().to(launches::list_launches),
         )
@@ -57,6 +66,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/api/admin/launches/{id}/abort",
             web::post().to(launches::abort_launch),
+        )
+        .route("/api/admin/profile", web::get().to(profile::agency_profile))
+        .route(
+            "/api/admin/profile",
+            web::put().to(profile::update_agency_profile),
         )
         .route(
             "/api/admin/bookings",

@@ -18,6 +18,9 @@ pub const BOOKING_CANCELLED: &str = "booking.cancelled.v1";
 pub const BOOKING_LAUNCH_CHANGED: &str = "booking.launch_changed.v1";
 /// A launch was scheduled: the VIP travellers get an early notice with its link.
 pub const LAUNCH_VIP_NOTICE: &str = "launch.vip_notice.v1";
+/// A traveller saved their profile on the customer side; the operations DB keeps a copy (the
+/// tax id goes on invoices).
+pub const TRAVELER_PROFILE_UPDATED: &str = "traveler.profile_updated.v1";
 /// An invoice was issued to an agency (the PDF goes with the email).
 pub const INVOICE_ISSUED: &str = "invoice.issued.v1";
 /// An invoice is overdue: its agency is reminded (once, then every few days while it stays so).
@@ -37,7 +40,8 @@ pub const SESSION_REVOKED: &str = "session.revoked.v1";
 pub enum Consumer {
     /// The customer DB's copy of launches and travellers.
     CustomerSync,
-    /// The operations DB's copy of users and bookings, and the invoices of closed launches.
+    /// The operations DB's copy of users, bookings and travellers' profiles, and the invoices
+    /// of closed launches.
     AdminSync,
     /// Log entries of every role, into the system DB.
     SystemAuditLog,
@@ -172,6 +176,12 @@ pub static EVENTS: &[EventSpec] = &[
         ],
     ),
     event(
+        TRAVELER_PROFILE_UPDATED,
+        1,
+        type_name::<TravelerProfileUpdated>,
+        &[Consumer::AdminSync, Consumer::SystemSyncJobs],
+    ),
+    event(
         BOOKING_LAUNCH_CHANGED,
         1,
         type_name::<BookingLaunchChanged>,
@@ -303,6 +313,20 @@ pub struct UserRegistered {
     pub email: String,
     pub name: String,
     pub role: crate::domain::user::UserRole,
+}
+
+/// `traveler.profile_updated.v1`: the traveller's whole profile at one revision. The revision
+/// grows by one with each save, so a consumer keeps the highest it has seen and a late older
+/// event changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TravelerProfileUpdated {
+    pub user_id: String,
+    /// The account's name and email, for an operations DB that has not had the registration yet.
+    pub name: String,
+    pub email: String,
+    pub profile: crate::domain::profile::TravelerProfile,
+    pub revision: i64,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// `launch.scheduled.v1` (and later lifecycle changes): the launch as the customer side shows it.

@@ -2,7 +2,8 @@
 //! one entry per durable write of bookings and cancellations, so that a second writer at the
 //! same position is refused by the store itself, whichever process attempts it; bookings are
 //! read from it too); the bookings' outbox (one entry per write whose events are not yet
-//! published, written before the ledger entry and deleted once published); traveller copies.
+//! published, written before the ledger entry and deleted once published); traveller copies with
+//! their profiles, and the profiles' outbox.
 
 use std::collections::HashMap;
 
@@ -14,9 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::booking::{Cancellation, CancellationCause, Passenger};
 use crate::domain::launch::{LaunchStatus, Reach, StatusChange};
+use crate::domain::profile::TravelerProfile;
 use crate::storage::amqp::events::{
     BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed, LaunchSnapshot,
-    UserRegistered,
+    TRAVELER_PROFILE_UPDATED, TravelerProfileUpdated, UserRegistered,
 };
 use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::mongo::{create_indexes, insert_once, is_duplicate_key};
@@ -369,6 +371,107 @@ pub struct TravelerDocument {
     pub id: String,
     pub name: String,
     pub email: String,
+    #[serde(default)]
+    pub profile: TravelerProfile,
+    /// 0 until the traveller first saves the profile, one more with each save.
+    #[serde(default)]
+    pub profile_revision: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_updated_at: Option<DateTime<Utc>>,
+    /// The profile's latest event; the profile outbox entry of that id stands for it until
+    /// published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_event_id: Option<String>,
+}
+
+impl TravelerDocument {
+    /// The event the profile's outbox entry stands for, as the document holds it now.
+    pub fn profile_event(&self) -> Option<EventEnvelope> {
+        let event_id = self.profile_event_id.as_deref()?;
+        let updated_at = self.profile_updated_at?;
+        let data = TravelerProfileUpdated {
+            user_id: self.id.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            profile: self.profile.clone(),
+            revision: self.profile_revision,
+            updated_at,
+        };
+        let origin = Origin {
+            service: "customer".to_owned(),
+            user_id: Some(self.id.clone()),
+            action: "update_profile".to_owned(),
+        };
+        Some(EventEnvelope::from_outbox(
+            TRAVELER_PROFILE_UPDATED,
+            origin,
+            None,
+            serde_json::to_value(data).unwrap_or_default(),
+            event_id,
+            updated_at,
+        ))
+    }
+}
+
+/// A profile event not yet published (`_id` = the event id). Written before the traveller's
+/// document, so that no saved profile lacks its event; an entry whose document never took its
+/// event id (the save lost a race or died) is dropped after a grace period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileOutboxEntry {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub traveler_id: String,
+    pub written_at: DateTime<Utc>,
+}
+
+/// Documents whose `field` is one of `values` (none asked, none read).
+async fn find_any<T>(
+    collection: &Collection<T>,
+    field: &str,
+    values: &[String],
+) -> Result<Vec<T>, StoreError>
+where
+    T: serde::de::DeserializeOwned + Send + Sync,
+{
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    collection
+        .find(doc! {field: {"$in": values}})
+        .await?
+        .try_collect()
+        .await
+}
+
+async fn delete_ids<T: Send + Sync>(
+    collection: &Collection<T>,
+    ids: &[String],
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    collection.delete_many(doc! {"_id": {"$in": ids}}).await?;
+    Ok(())
+}
+
+/// Up to `limit` entries of an outbox collection (it holds only what is unpublished), oldest
+/// first.
+async fn oldest_entries<T>(
+    collection: &Collection<T>,
+    limit: i64,
+    written_at: fn(&T) -> DateTime<Utc>,
+) -> Result<Vec<T>, StoreError>
+where
+    T: serde::de::DeserializeOwned + Send + Sync,
+{
+    let mut entries: Vec<T> = collection
+        .find(doc! {})
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await?;
+    entries.sort_by_key(written_at);
+    Ok(entries)
 }
 
 #[derive(Clone)]
@@ -379,6 +482,7 @@ pub struct CustomerStore {
     outbox: Collection<OutboxEntry>,
     idempotency_keys: Collection<IdempotencyKeyDocument>,
     travelers: Collection<TravelerDocument>,
+    profile_outbox: Collection<ProfileOutboxEntry>,
 }
 
 impl CustomerStore {
@@ -390,6 +494,7 @@ impl CustomerStore {
             outbox: database.collection("booking_outbox"),
             idempotency_keys: database.collection("idempotency_keys"),
             travelers: database.collection("travelers"),
+            profile_outbox: database.collection("profile_outbox"),
         }
     }
 
@@ -659,15 +764,7 @@ impl CustomerStore {
     /// Pending outbox entries, oldest first (the collection holds only what is unpublished).
     #[tracing::instrument(skip_all)]
     pub async fn outbox_entries(&self, limit: i64) -> Result<Vec<OutboxEntry>, StoreError> {
-        let mut entries: Vec<OutboxEntry> = self
-            .outbox
-            .find(doc! {})
-            .limit(limit)
-            .await?
-            .try_collect()
-            .await?;
-        entries.sort_by_key(|entry| entry.written_at);
-        Ok(entries)
+        oldest_entries(&self.outbox, limit, |entry| entry.written_at).await
     }
 
     /// The pending entries holding any of these events.
@@ -676,14 +773,7 @@ impl CustomerStore {
         &self,
         event_ids: &[String],
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        if event_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.outbox
-            .find(doc! {"event_ids": {"$in": event_ids}})
-            .await?
-            .try_collect()
-            .await
+        find_any(&self.outbox, "event_ids", event_ids).await
     }
 
     /// Keeps only the events of an entry that still wait (the others were dropped).
@@ -697,27 +787,80 @@ impl CustomerStore {
 
     #[tracing::instrument(skip_all, fields(entries = entry_ids.len()))]
     pub async fn delete_outbox(&self, entry_ids: &[String]) -> Result<(), StoreError> {
-        if entry_ids.is_empty() {
-            return Ok(());
-        }
-        self.outbox
-            .delete_many(doc! {"_id": {"$in": entry_ids}})
+        delete_ids(&self.outbox, entry_ids).await
+    }
+
+    /// Copies the registration's name and email, leaving a profile saved meanwhile as it is.
+    #[tracing::instrument(skip_all, fields(user_id = %user.user_id))]
+    pub async fn upsert_traveler(&self, user: &UserRegistered) -> Result<(), StoreError> {
+        self.travelers
+            .update_one(
+                doc! {"_id": &user.user_id},
+                doc! {"$set": {"name": &user.name, "email": &user.email}},
+            )
+            .upsert(true)
             .await?;
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user_id = %user.user_id))]
-    pub async fn upsert_traveler(&self, user: &UserRegistered) -> Result<(), StoreError> {
-        let traveler = TravelerDocument {
-            id: user.user_id.clone(),
-            name: user.name.clone(),
-            email: user.email.clone(),
+    /// Stores the traveller's document at its new profile revision if the stored one is still
+    /// at `read_revision` (or absent); false if another save got there first. A lost save
+    /// reads again; on FerretDB, which does not promise that the filter and the write are one
+    /// step, two saves at once may both land, and the later one is what the document and its
+    /// published event then hold.
+    #[tracing::instrument(skip_all, fields(user_id = %traveler.id, revision = traveler.profile_revision))]
+    pub async fn save_traveler_profile(
+        &self,
+        traveler: &TravelerDocument,
+        read_revision: i64,
+    ) -> Result<bool, StoreError> {
+        let unchanged = if read_revision == 0 {
+            doc! {"_id": &traveler.id, "$or": [{"profile_revision": 0}, {"profile_revision": {"$exists": false}}]}
+        } else {
+            doc! {"_id": &traveler.id, "profile_revision": read_revision}
         };
-        self.travelers
-            .replace_one(doc! {"_id": &traveler.id}, &traveler)
+        match self
+            .travelers
+            .replace_one(unchanged, traveler)
             .upsert(true)
-            .await?;
+            .await
+        {
+            Ok(_) => Ok(true),
+            // The filter missed a document saved meanwhile, so the upsert hit its `_id`.
+            Err(error) if is_duplicate_key(&error) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(entry_id = %entry.id))]
+    pub async fn insert_profile_outbox(
+        &self,
+        entry: &ProfileOutboxEntry,
+    ) -> Result<(), StoreError> {
+        self.profile_outbox.insert_one(entry).await?;
         Ok(())
+    }
+
+    /// Pending profile events, oldest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn profile_outbox_entries(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<ProfileOutboxEntry>, StoreError> {
+        oldest_entries(&self.profile_outbox, limit, |entry| entry.written_at).await
+    }
+
+    #[tracing::instrument(skip_all, fields(entries = entry_ids.len()))]
+    pub async fn delete_profile_outbox(&self, entry_ids: &[String]) -> Result<(), StoreError> {
+        delete_ids(&self.profile_outbox, entry_ids).await
+    }
+
+    #[tracing::instrument(skip_all, fields(travelers = user_ids.len()))]
+    pub async fn travelers_with_ids(
+        &self,
+        user_ids: &[String],
+    ) -> Result<Vec<TravelerDocument>, StoreError> {
+        find_any(&self.travelers, "_id", user_ids).await
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::launch::{LaunchStatus, StatusChange};
 use crate::storage::amqp::EventEnvelope;
+use crate::storage::postgres::rockets::RocketRow;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct LaunchRow {
@@ -36,7 +37,7 @@ pub struct LaunchRow {
 }
 
 const SELECT: &str = "SELECT l.id, l.agency_id, l.rocket_id, r.name AS rocket_name, l.mission_name, l.spaceport, \
-    l.destination, l.launch_at, l.price_per_seat_cents, l.minimum_passengers, r.capacity, \
+    l.destination, l.launch_at, l.price_per_seat_cents, l.minimum_passengers, l.capacity, \
     COALESCE((SELECT SUM(b.seats) FROM bookings b WHERE b.launch_id = l.id AND (b.status = 'confirmed' OR NOT b.seats_released)), 0)::bigint AS seats_sold, \
     l.status, \
     (SELECT h.reason FROM launch_status_history h WHERE h.launch_id = l.id ORDER BY h.id DESC LIMIT 1) AS status_reason, \
@@ -48,27 +49,42 @@ const SELECT: &str = "SELECT l.id, l.agency_id, l.rocket_id, r.name AS rocket_na
 pub enum InsertLaunchError {
     #[error("slug already used")]
     SlugTaken,
+    /// The rocket was deactivated or changed since it was read.
+    #[error("the rocket changed meanwhile")]
+    RocketChanged,
     #[error(transparent)]
     Store(#[from] sqlx::Error),
 }
 
-/// Inserts the launch (as `launch` gives it, in status scheduled), its first status-history row
-/// and its outbox event in one transaction.
+/// Inserts the launch (as `launch` gives it, in status scheduled, with the capacity of `rocket`
+/// as the caller read it), its first status-history row and its outbox event in one
+/// transaction. The rocket's row is share-locked first, so a deactivation or change of the
+/// rocket (which locks it for update) either waits for this launch and then counts it, or went
+/// first and this launch is refused.
 #[tracing::instrument(skip_all, fields(agency_id = %launch.agency_id))]
 pub async fn insert(
     pool: &PgPool,
     launch: &LaunchRow,
+    rocket: &RocketRow,
     event: &EventEnvelope,
 ) -> Result<(), InsertLaunchError> {
     let mut transaction = pool.begin().await?;
+    let current: Option<(bool, i32, String)> =
+        sqlx::query_as("SELECT active, capacity, reach FROM rockets WHERE id = $1 FOR SHARE")
+            .bind(rocket.id)
+            .fetch_optional(&mut *transaction)
+            .await?;
+    if current != Some((true, rocket.capacity, rocket.reach.clone())) {
+        return Err(InsertLaunchError::RocketChanged);
+    }
     let inserted = sqlx::query(
         "INSERT INTO launches (id, agency_id, rocket_id, mission_name, spaceport, destination, launch_at, \
-         price_per_seat_cents, minimum_passengers, status, slug, created_at, updated_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12) ON CONFLICT (slug) DO NOTHING",
+         price_per_seat_cents, minimum_passengers, status, slug, created_at, updated_at, capacity) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13) ON CONFLICT (slug) DO NOTHING",
     )
     .bind(launch.id)
     .bind(launch.agency_id)
-    .bind(launch.rocket_id)
+    .bind(rocket.id)
     .bind(&launch.mission_name)
     .bind(&launch.spaceport)
     .bind(&launch.destination)
@@ -78,6 +94,7 @@ pub async fn insert(
     .bind(LaunchStatus::Scheduled.as_str())
     .bind(&launch.slug)
     .bind(launch.created_at)
+    .bind(rocket.capacity)
     .execute(&mut *transaction)
     .await?;
     if inserted.rows_affected() == 0 {
