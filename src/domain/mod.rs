@@ -4,6 +4,7 @@
 pub mod booking;
 pub mod launch;
 pub mod login_throttle;
+pub mod scheduling;
 pub mod text;
 pub mod user;
 

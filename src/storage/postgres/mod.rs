@@ -5,6 +5,7 @@ pub mod launches;
 pub mod outbox;
 pub mod profiles;
 pub mod rockets;
+pub mod scheduler;
 
 use std::time::Duration;
 
