@@ -108,6 +108,14 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    spawn_app_with_clock(overrides, astro_bookings::clock::system_clock()).await
+}
+
+/// As `spawn_app_with`, every role reading `clock` (an `OffsetClock` the test moves).
+pub async fn spawn_app_with_clock(
+    overrides: &[(&str, &str)],
+    clock: astro_bookings::clock::SharedClock,
+) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         astro_bookings::telemetry::init("info");
     }
@@ -115,7 +123,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     astro_bookings::roles::system_api::seed_it_employee(&settings)
         .await
         .expect("seed IT employee");
-    let application = Application::start(settings.clone())
+    let application = Application::start_with_clock(settings.clone(), clock)
         .await
         .expect("application starts");
     let issuer = issuer_of(&settings);
@@ -640,6 +648,62 @@ impl TestApp {
             .expect("second customer process");
         let url = format!("http://127.0.0.1:{}", second.port(Role::Customer).unwrap());
         (second, url)
+    }
+}
+
+impl TestApp {
+    /// Starts another scheduler process (in this test process) on the same stores, reading
+    /// `clock`, with SMTP on `smtp_port`; returns it and its base URL. Stop it before the app.
+    pub async fn scheduler_process(
+        &self,
+        clock: astro_bookings::clock::SharedClock,
+        smtp_port: u16,
+    ) -> (Application, String) {
+        let mut settings = self.settings.clone();
+        settings.roles = vec![Role::Scheduler];
+        settings.scheduler_port = 0;
+        settings.smtp_port = smtp_port;
+        settings.token_private_key = None;
+        let process = Application::start_with_clock(settings, clock)
+            .await
+            .expect("scheduler process");
+        let url = format!(
+            "http://127.0.0.1:{}",
+            process.port(Role::Scheduler).unwrap()
+        );
+        // Ready once it has read the revoked sessions: until then it answers 503 to a token.
+        let jobs = format!("{url}/api/scheduler/jobs");
+        let token = self.it_token();
+        eventually(Duration::from_secs(20), &jobs, || async {
+            let response = self.get(jobs.clone(), Some(&token)).await;
+            (response.status() == StatusCode::OK).then_some(())
+        })
+        .await;
+        (process, url)
+    }
+
+    /// `POST /api/scheduler/jobs/{name}/run` on the scheduler at `base`.
+    pub async fn run_job_at(&self, base: &str, name: &str, token: Option<&str>) -> Response {
+        self.post_json(
+            format!("{base}/api/scheduler/jobs/{name}/run"),
+            token,
+            &json!({}),
+        )
+        .await
+    }
+
+    /// Runs the job on the scheduler at `base` as `it`; the recorded run.
+    pub async fn run_job(&self, base: &str, name: &str, it: &SignedIn) -> Value {
+        let response = self.run_job_at(base, name, Some(&it.token)).await;
+        assert_eq!(response.status(), StatusCode::OK, "run of {name}");
+        response.json().await.unwrap()
+    }
+
+    /// The operations DB of this test.
+    pub async fn operations_db(&self) -> sqlx::PgPool {
+        sqlx::PgPool::connect(self.settings.database_url.expose())
+            .await
+            .expect("operations DB reachable")
     }
 }
 

@@ -16,5 +16,6 @@ mod idempotency;
 mod input;
 mod login_throttle;
 mod scaled_customers;
+mod scheduler;
 mod sessions;
 mod system;

@@ -10,7 +10,7 @@ pub mod jobs;
 use std::time::Duration;
 
 use actix::{Actor, ActorFutureExt, AsyncContext, Context, Handler, Message, WrapFuture};
-use apalis::prelude::{BoxDynError, Data, TaskBuilder, TaskSink, WorkerBuilder};
+use apalis::prelude::{BackendExt, BoxDynError, Data, TaskBuilder, TaskSink, WorkerBuilder};
 use apalis_postgres::{Config, PostgresStorage};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
@@ -22,6 +22,8 @@ use jobs::{JobRunner, NextTick, Trigger};
 pub const SCHEDULER_TICKER: &str = "scheduler-ticker";
 /// The apalis queue (its `job_type`) of the scheduler's tick tasks.
 const QUEUE: &str = "astro.scheduler.tick";
+/// How often a worker looks for tick tasks (apalis's own default waits far longer).
+const WORKER_POLL: Duration = Duration::from_millis(500);
 
 /// The task apalis carries: run this job (for the tick that enqueued it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -89,7 +91,7 @@ impl SchedulerTicker {
     fn start_worker(&mut self) {
         let (stop, stopped) = oneshot::channel::<()>();
         let worker = WorkerBuilder::new(format!("astro-scheduler-{}", uuid::Uuid::now_v7()))
-            .backend(self.storage.clone())
+            .backend(self.storage.clone().poll_with_interval(WORKER_POLL))
             .data(self.runner.clone())
             .build(run_tick);
         let handle = tokio::spawn(async move {
