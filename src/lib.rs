@@ -8,3 +8,4 @@ pub mod http;
 pub mod roles;
 pub mod storage;
 pub mod telemetry;
+pub mod usecases;

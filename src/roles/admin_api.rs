@@ -10,24 +10,26 @@ use utoipa::OpenApi;
 
 use crate::actors::health::ActorRegistry;
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
-use crate::actors::sync::admin::{ADMIN_SYNC_QUEUE, AdminSyncHandler};
+use crate::actors::sync::admin::AdminSyncHandler;
 use crate::actors::sync::outbox_relay::Flush;
 use crate::actors::sync::{EventConsumer, OutboxRelay};
 use crate::config::Role;
 use crate::http::admin::{self, AdminState};
-use crate::http::health::{HealthState, ReadinessCheck};
+use crate::http::health::HealthState;
 use crate::http::openapi::BearerSecurity;
 use crate::roles::scheduler::{flush_audit_log, start_audit_log};
 use crate::roles::{
     BusReadiness, RoleContext, RunningRole, StopAction, serve, start_revocation_listener,
 };
+use crate::storage::ReadinessCheck;
+use crate::storage::amqp::Consumer;
 use crate::storage::postgres::PostgresReadiness;
 use crate::storage::postgres::outbox::PostgresOutbox;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings admin API", description = "Rockets, launches and bookings in the operations DB."),
-    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::abort_launch, admin::bookings::list_bookings),
+    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::abort_launch, admin::bookings::list_bookings, admin::invoices::list_invoices, admin::invoices::get_invoice, admin::invoices::record_payment, admin::reports::revenue),
     modifiers(&BearerSecurity)
 )]
 struct AdminApi;
@@ -47,7 +49,11 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         let consumer_bus = context.bus.clone();
         let consumer_registry = registry.clone();
         let consumer_shutdown = context.consumers.clone();
-        let handler = Arc::new(AdminSyncHandler { pool: pool.clone() });
+        let handler = Arc::new(AdminSyncHandler {
+            pool: pool.clone(),
+            clock: context.clock.clone(),
+            invoice_terms: context.settings.invoice_terms,
+        });
         Supervisor::new("admin-sync-supervisor", registry.clone())
             .with_child(ActorChild::new("admin-outbox", move || {
                 let outbox = Arc::new(PostgresOutbox(relay_pool.clone()));
@@ -65,7 +71,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                 EventConsumer::new(
                     "admin-sync-consumer",
                     consumer_bus.clone(),
-                    &ADMIN_SYNC_QUEUE,
+                    Consumer::AdminSync,
                     handler.clone(),
                     consumer_registry.clone(),
                     "admin",
@@ -88,6 +94,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
     };
     let state = web::Data::new(AdminState {
         pool: pool.clone(),
+        clock: context.clock.clone(),
         audit: audit.clone(),
         relay: relay.clone(),
     });

@@ -1,5 +1,7 @@
 //! The scheduler role: the job runner (apalis on the operations DB, `actors::scheduler`) under
-//! its supervisor, the outbox relay of what its jobs publish, and the jobs API. It connects to
+//! its supervisor, and the jobs API. What its jobs publish goes to the operations DB's outbox,
+//! which the admin role (that DB's owner) relays: a second relay on the same table would race it
+//! and publish entries twice. It connects to
 //! the operations DB (PostgreSQL: runs, unit claims, launches, outbox), the system DB (MongoDB:
 //! the notifications it retries) and SMTP.
 
@@ -15,18 +17,16 @@ use crate::actors::health::ActorRegistry;
 use crate::actors::scheduler::jobs::{JobRunner, NextTick};
 use crate::actors::scheduler::{self, SCHEDULER_TICKER, SchedulerTicker};
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
-use crate::actors::sync::OutboxRelay;
-use crate::actors::sync::outbox_relay::Flush;
 use crate::config::Role;
-use crate::http::health::{HealthState, ReadinessCheck};
+use crate::http::health::HealthState;
 use crate::http::openapi::BearerSecurity;
 use crate::http::scheduler::{self as routes, SchedulerState};
 use crate::roles::{
     BusReadiness, RoleContext, RunningRole, StopAction, serve, start_revocation_listener,
 };
+use crate::storage::ReadinessCheck;
 use crate::storage::mongo::system::SystemStore;
 use crate::storage::postgres::PostgresReadiness;
-use crate::storage::postgres::outbox::PostgresOutbox;
 use crate::storage::smtp::Mailer;
 
 #[derive(OpenApi)]
@@ -98,7 +98,6 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         serde_json::json!({}),
     );
     let ticker = AddressSlot::<SchedulerTicker>::default();
-    let relay = AddressSlot::<OutboxRelay>::default();
     let next_tick = NextTick::default();
     {
         let ticker_slot = ticker.clone();
@@ -107,10 +106,6 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         let tick = settings.scheduler_tick;
         let ticker_next = next_tick.clone();
         let ticker_registry = registry.clone();
-        let relay_slot = relay.clone();
-        let relay_pool = pool.clone();
-        let relay_bus = context.bus.clone();
-        let relay_registry = registry.clone();
         Supervisor::new("scheduler-supervisor", registry.clone())
             .with_child(ActorChild::new(SCHEDULER_TICKER, move || {
                 ticker_slot.set(
@@ -120,17 +115,6 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                         tick,
                         ticker_next.clone(),
                         ticker_registry.clone(),
-                    )
-                    .start(),
-                )
-            }))
-            .with_child(ActorChild::new("scheduler-outbox", move || {
-                relay_slot.set(
-                    OutboxRelay::new(
-                        "scheduler-outbox",
-                        Arc::new(PostgresOutbox(relay_pool.clone())),
-                        relay_bus.clone(),
-                        relay_registry.clone(),
                     )
                     .start(),
                 )
@@ -165,9 +149,6 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                     .is_err()
             {
                 tracing::warn!("the scheduler's worker did not finish its run in time");
-            }
-            if let Some(relay) = relay.get() {
-                let _flushed = relay.send(Flush).await;
             }
             pool.close().await;
         })

@@ -14,6 +14,7 @@ mod flow;
 mod helpers;
 mod idempotency;
 mod input;
+mod invoices;
 mod login_throttle;
 mod scaled_customers;
 mod scheduler;

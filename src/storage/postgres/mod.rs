@@ -1,6 +1,7 @@
 //! The operations DB (PostgreSQL), owned by the admin API.
 
 pub mod bookings;
+pub mod invoices;
 pub mod launches;
 pub mod outbox;
 pub mod profiles;
@@ -13,7 +14,7 @@ use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
 use crate::config::Settings;
-use crate::http::health::ReadinessCheck;
+use crate::storage::ReadinessCheck;
 
 pub async fn connect(settings: &Settings) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
