@@ -3,6 +3,7 @@ pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod documents;
 pub mod domain;
 pub mod http;
 pub mod roles;

@@ -29,7 +29,7 @@ use crate::storage::postgres::outbox::PostgresOutbox;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings admin API", description = "Rockets, launches and bookings in the operations DB."),
-    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::abort_launch, admin::bookings::list_bookings, admin::invoices::list_invoices, admin::invoices::get_invoice, admin::invoices::record_payment, admin::reports::revenue),
+    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::abort_launch, admin::bookings::list_bookings, admin::invoices::list_invoices, admin::invoices::get_invoice, admin::invoices::invoice_pdf, admin::invoices::record_payment, admin::reports::revenue),
     modifiers(&BearerSecurity)
 )]
 struct AdminApi;

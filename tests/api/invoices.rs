@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use astro_bookings::storage::amqp::events::{LAUNCH_CHANGED, LaunchSnapshot};
-use astro_bookings::storage::amqp::{Bus, EventEnvelope, Origin};
+use astro_bookings::storage::amqp::events::LAUNCH_CHANGED;
 use astro_bookings::usecases::invoicing;
 use chrono::Datelike;
 use futures_util::future::join_all;
@@ -109,46 +108,12 @@ async fn an_aborted_launch_is_invoiced_once_however_often_its_change_arrives() {
     assert_eq!(due - issued, chrono::Duration::days(30));
 
     // The abort's event again, as a redelivery brings it, twice.
-    let store = app.customer_store().await;
-    let stored = store.launch(launch_id).await.unwrap().unwrap();
-    let snapshot = LaunchSnapshot {
-        launch_id: launch_id.to_owned(),
-        agency_id: stored.agency_id.clone(),
-        agency_name: stored.agency_name.clone(),
-        agency_email: stored.agency_email.clone(),
-        rocket_name: stored.rocket_name.clone(),
-        mission_name: stored.mission_name.clone(),
-        spaceport: stored.spaceport.clone(),
-        destination: stored.destination,
-        launch_at: stored.launch_at,
-        price_per_seat_cents: stored.price_per_seat_cents,
-        minimum_passengers: stored.minimum_passengers,
-        capacity: stored.capacity,
-        status: stored.status,
-        slug: stored.slug.clone(),
-        status_reason: stored.status_reason.clone(),
-        revision: stored.revision,
-        status_history: Vec::new(),
-    };
-    let bus = Bus::connect(app.settings.amqp_url.expose(), &app.settings.amqp_namespace)
-        .await
-        .unwrap();
+    let snapshot = app.launch_snapshot(launch_id).await;
     let mut job_ids = Vec::new();
     for _ in 0..2 {
-        let event = EventEnvelope::new(
-            LAUNCH_CHANGED,
-            Origin {
-                service: "admin".to_owned(),
-                user_id: None,
-                action: "abort_launch".to_owned(),
-            },
-            None,
-            serde_json::to_value(&snapshot).unwrap(),
-        );
-        bus.publish(&event).await.unwrap();
+        let event = app.publish(LAUNCH_CHANGED, &snapshot).await;
         job_ids.push(format!("{}:operations_db", event.event_id));
     }
-    bus.close().await;
     let it = app.it_employee().await;
     let sync_jobs = format!("{}/api/system/sync-jobs", app.system_url);
     eventually(
@@ -333,6 +298,17 @@ async fn an_agency_sees_only_its_own_invoices() {
         )
         .await;
     assert_problem(other, StatusCode::NOT_FOUND, "not_found").await;
+    let other_pdf = app
+        .get(
+            format!(
+                "{}/api/admin/invoices/{}/pdf",
+                app.admin_url,
+                invoice_a["id"].as_str().unwrap()
+            ),
+            Some(&agency_b.token),
+        )
+        .await;
+    assert_problem(other_pdf, StatusCode::NOT_FOUND, "not_found").await;
 
     let finance = app.create_financial().await;
     assert_eq!(app.invoices(&finance.token, "").await.len(), 2);

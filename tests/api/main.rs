@@ -10,6 +10,7 @@
 mod admin;
 mod cancellation;
 mod customer;
+mod emails;
 mod flow;
 mod helpers;
 mod idempotency;

@@ -25,6 +25,7 @@ pub async fn attempt(
             &notification.recipient_email,
             &notification.subject,
             &notification.body,
+            notification.html_body.as_deref(),
         )
         .await;
     let at = clock.now();

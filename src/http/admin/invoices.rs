@@ -12,6 +12,7 @@ use super::{
     AdminState, Listing, agency_scope, parse_date, parse_query_id, store_error, user_uuid,
 };
 use crate::actors::audit_log::Subject;
+use crate::documents::invoice_pdf::{self, InvoicePdf};
 use crate::domain::invoice::{InvoiceLine, InvoiceStatus, PaymentRefusal, check_payment};
 use crate::http::auth::{Authorized, CurrentUser, only};
 use crate::http::error::ApiError;
@@ -181,6 +182,42 @@ pub async fn get_invoice(
 ) -> Result<HttpResponse, ApiError> {
     let row = visible_invoice(&state, &user, &id).await?;
     Ok(HttpResponse::Ok().json(invoice_view(&state, row).await?))
+}
+
+/// The invoice as a PDF download.
+#[utoipa::path(get, path = "/api/admin/invoices/{id}/pdf",
+    responses((status = 200, content_type = "application/pdf"), (status = 401), (status = 403), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn invoice_pdf(
+    state: web::Data<AdminState>,
+    user: Authorized<only::AgencyOrFinancial>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let row = visible_invoice(&state, &user, &id).await?;
+    // Rendering is CPU work: off the async threads.
+    let (bytes, number) = actix_web::rt::task::spawn_blocking(move || {
+        let bytes = invoice_pdf::render(&InvoicePdf {
+            number: &row.number,
+            issued_on: row.issued_on,
+            due_on: row.due_on,
+            agency_name: &row.agency_name,
+            mission_name: &row.mission_name,
+            launch_outcome: &row.launch_outcome,
+            lines: &row.lines.0,
+            amount_cents: row.amount_cents,
+            paid_cents: row.paid_cents,
+        });
+        (bytes, row.number)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{number}.pdf\""),
+        ))
+        .body(bytes))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -61,6 +61,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::get().to(invoices::get_invoice),
         )
         .route(
+            "/api/admin/invoices/{id}/pdf",
+            web::get().to(invoices::invoice_pdf),
+        )
+        .route(
             "/api/admin/invoices/{id}/payments",
             web::post().to(invoices::record_payment),
         )
