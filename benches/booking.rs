@@ -328,6 +328,7 @@ async fn main() {
                 capacity: CAPACITY,
                 status: LaunchStatus::Scheduled,
                 status_reason: None,
+                status_history: Vec::new(),
                 revision: 0,
                 updated_at: chrono::Utc::now(),
             })

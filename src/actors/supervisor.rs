@@ -173,6 +173,22 @@ impl Handler<AddChild> for Supervisor {
     }
 }
 
+/// Stops watching a child that stopped for good (a launch actor whose launch is final): it is
+/// not restarted, and leaves the registry.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct RemoveChild(pub String);
+
+impl Handler<RemoveChild> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, RemoveChild(name): RemoveChild, _: &mut Self::Context) {
+        self.children
+            .retain(|watched| watched.child.name() != name.as_str());
+        self.registry.remove(&name);
+    }
+}
+
 /// Stops restarting children; sent during an ordered shutdown.
 #[derive(Message)]
 #[rtype(result = "()")]

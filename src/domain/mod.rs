@@ -4,6 +4,7 @@
 pub mod booking;
 pub mod invoice;
 pub mod launch;
+pub mod lifecycle;
 pub mod login_throttle;
 pub mod money;
 pub mod revenue;

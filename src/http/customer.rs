@@ -17,12 +17,14 @@ use crate::domain::booking::{
     BookingRefusal, Cancellation, MAX_SEATS_PER_BOOKING, MAX_SEATS_PER_VIP_BOOKING, Passenger,
     is_vip, refund_for_cancellation,
 };
-use crate::domain::launch::Reach;
+use crate::domain::launch::{LaunchStatus, Reach};
 use crate::domain::text::parse_plain_text;
 use crate::http::auth::{Authorized, CurrentUser, only};
 use crate::http::error::ApiError;
 use crate::http::request_id::current_request_id;
-use crate::storage::mongo::customer::{BookingDocument, BookingStatus, CustomerStore};
+use crate::storage::mongo::customer::{
+    BookingDocument, BookingStatus, CustomerStore, LaunchDocument,
+};
 
 /// Callers who hit a busy or restarting launch are told to come back after this many seconds.
 const RETRY_AFTER_SECS: u64 = 1;
@@ -117,18 +119,46 @@ pub async fn list_launches(
         .body(body))
 }
 
-/// One launch by its slug, while it has free seats.
+/// One launch by its slug, whatever its status (sold out and final included); `status` and
+/// `free_seats` say whether it sells.
 #[utoipa::path(get, path = "/api/customer/launches/{slug}", responses(
-    (status = 200, body = PublicLaunch), (status = 404, description = "no such launch with free seats")))]
+    (status = 200, body = PublicLaunch), (status = 404, description = "no launch has this slug")))]
 pub async fn launch_by_slug(
     state: web::Data<CustomerState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    if let Some(launch) = state.board.by_slug(&slug) {
+        return Ok(HttpResponse::Ok().json(launch));
+    }
+    // Final launches leave the board with their actors; the customer DB still has them.
     let launch = state
-        .board
-        .by_slug(&slug, state.clock.now())
+        .store
+        .launch_by_slug(&slug)
+        .await
+        .map_err(ApiError::internal)?
+        .filter(|launch| launch.status.is_final())
         .ok_or(ApiError::NotFound("launch"))?;
-    Ok(HttpResponse::Ok().json(launch))
+    Ok(HttpResponse::Ok().json(PublicLaunch::new(&launch, 0)))
+}
+
+/// A launch this process keeps no actor for: over (409 with `code`), or unknown (404).
+async fn launch_without_actor(
+    state: &CustomerState,
+    launch_id: &str,
+    code: &'static str,
+    not_found: &'static str,
+) -> ApiError {
+    match state.store.launch(launch_id).await {
+        Ok(Some(launch)) if launch.status.is_final() => ApiError::conflict(
+            code,
+            format!(
+                "the launch is {} and takes no more changes",
+                launch.status.as_str()
+            ),
+        ),
+        Ok(_) => ApiError::NotFound(not_found),
+        Err(error) => ApiError::internal(error),
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -164,11 +194,52 @@ pub struct Booking {
     /// Present once cancelled.
     #[serde(skip_serializing_if = "Option::is_none")]
     cancellation: Option<Cancellation>,
+    /// The launch's status now, and how it got there (in the list of the traveller's bookings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    launch_status: Option<LaunchStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    launch_status_history: Option<Vec<LaunchStatusStep>>,
+}
+
+/// One step of a launch's status history as travellers see it (who made it is not shown).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LaunchStatusStep {
+    from: Option<LaunchStatus>,
+    to: LaunchStatus,
+    at: DateTime<Utc>,
+    reason: Option<String>,
+}
+
+impl Booking {
+    /// The booking with its launch as it stands now (its current date, status and history).
+    fn with_launch(document: BookingDocument, launch: Option<&LaunchDocument>) -> Self {
+        let mut booking = Self::from(document);
+        if let Some(launch) = launch {
+            booking.launch_at = launch.launch_at;
+            booking.launch_status = Some(launch.status);
+            booking.launch_status_history = Some(
+                launch
+                    .status_history
+                    .iter()
+                    .map(|change| LaunchStatusStep {
+                        from: change.from,
+                        to: change.to,
+                        at: change.at,
+                        reason: change.reason.clone(),
+                    })
+                    .collect(),
+            );
+        }
+        booking
+    }
 }
 
 impl From<BookingDocument> for Booking {
+    /// The booking as written, with the launch's date as it was then.
     fn from(document: BookingDocument) -> Self {
         Self {
+            launch_status: None,
+            launch_status_history: None,
             id: document.id,
             launch_id: document.launch_id,
             launch_slug: document.launch_slug,
@@ -270,7 +341,7 @@ pub async fn create_booking(
     let passengers = parse_passengers(&input.passengers)?;
     let launch_id = input.launch_id.trim();
     if !state.directory.knows(launch_id) {
-        return Err(ApiError::NotFound("launch"));
+        return Err(launch_without_actor(&state, launch_id, "launch_not_bookable", "launch").await);
     }
     // Only a booking above the regular limit needs to know whether the traveller is a VIP; the
     // lookup reads the traveller's bookings, so the common case skips it.
@@ -348,9 +419,28 @@ pub async fn my_bookings(
         .bookings_of_traveler(user.id())
         .await
         .map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().json(BookingList {
-        items: bookings.into_iter().map(Booking::from).collect(),
-    }))
+    let mut launch_ids: Vec<String> = bookings
+        .iter()
+        .map(|booking| booking.launch_id.clone())
+        .collect();
+    launch_ids.sort_unstable();
+    launch_ids.dedup();
+    let launches: std::collections::HashMap<String, LaunchDocument> = state
+        .store
+        .launches_with_ids(&launch_ids)
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(|launch| (launch.id.clone(), launch))
+        .collect();
+    let items = bookings
+        .into_iter()
+        .map(|booking| {
+            let launch = launches.get(&booking.launch_id);
+            Booking::with_launch(booking, launch)
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(BookingList { items }))
 }
 
 /// The traveller's own booking, or 404 (someone else's booking is not revealed).
@@ -391,11 +481,13 @@ pub async fn refund_preview(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let booking = own_booking(&state, &user, &id).await?;
-    let launch_over = state
-        .board
-        .by_id(&booking.launch_id)
+    let launch = state.board.by_id(&booking.launch_id);
+    let launch_over = launch
+        .as_ref()
         .is_none_or(|launch| launch.status.is_final());
-    let refund = refund_for_cancellation(booking.total_cents, state.clock.now(), booking.launch_at);
+    // Refunds are measured to the launch's date now (a delay moves it).
+    let launch_at = launch.map_or(booking.launch_at, |launch| launch.launch_at);
+    let refund = refund_for_cancellation(booking.total_cents, state.clock.now(), launch_at);
     Ok(HttpResponse::Ok().json(RefundPreview {
         booking_id: booking.id,
         refund_percent: refund.percent,
@@ -447,7 +539,12 @@ pub async fn cancel_booking(
     };
     let receipt = match state.directory.cancel(&booking.launch_id, request).await {
         Ok(receipt) => receipt,
-        Err(DispatchError::UnknownLaunch | DispatchError::Failed(CancelFailure::NotFound)) => {
+        Err(DispatchError::UnknownLaunch) => {
+            return Err(
+                launch_without_actor(&state, &booking.launch_id, "launch_over", "booking").await,
+            );
+        }
+        Err(DispatchError::Failed(CancelFailure::NotFound)) => {
             return Err(ApiError::NotFound("booking"));
         }
         Err(DispatchError::Failed(CancelFailure::LaunchOver(status))) => {

@@ -6,7 +6,9 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::domain::launch::LaunchStatus;
 use crate::http::request_id::current_request_id;
+use crate::usecases::launches::LaunchError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -38,6 +40,12 @@ pub enum ApiError {
     /// used with another request).
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
+    /// The launch's status cannot change as asked; the body lists the statuses it can go to.
+    #[error("{message}")]
+    InvalidTransition {
+        message: String,
+        allowed_transitions: Vec<LaunchStatus>,
+    },
     #[error("too many attempts, try again later")]
     RateLimited { retry_after_secs: u64 },
     #[error("the service is busy, try again shortly")]
@@ -70,6 +78,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::Conflict { code, .. } | ApiError::Unprocessable { code, .. } => code,
+            ApiError::InvalidTransition { .. } => "invalid_transition",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Unavailable { .. } => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -84,6 +93,27 @@ struct ProblemBody<'a> {
     request_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     free_seats: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allowed_transitions: Option<&'a [LaunchStatus]>,
+}
+
+/// The launch use cases' refusals, each to its status and code.
+impl From<LaunchError> for ApiError {
+    fn from(error: LaunchError) -> Self {
+        let message = error.to_string();
+        match error {
+            LaunchError::NotFound(what) => ApiError::NotFound(what),
+            LaunchError::Invalid(violation) => ApiError::Validation(violation.0),
+            LaunchError::InvalidTransition { allowed, .. } => ApiError::InvalidTransition {
+                message,
+                allowed_transitions: allowed,
+            },
+            LaunchError::ChangedMeanwhile | LaunchError::SlugUnavailable => {
+                ApiError::conflict("conflict", message)
+            }
+            LaunchError::Store(cause) => ApiError::Internal(cause),
+        }
+    }
 }
 
 impl ResponseError for ApiError {
@@ -94,7 +124,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden | ApiError::AccountDisabled => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -120,11 +150,19 @@ impl ResponseError for ApiError {
             ApiError::Conflict { free_seats, .. } => *free_seats,
             _ => None,
         };
+        let allowed_transitions = match self {
+            ApiError::InvalidTransition {
+                allowed_transitions,
+                ..
+            } => Some(allowed_transitions.as_slice()),
+            _ => None,
+        };
         response.json(ProblemBody {
             code: self.code(),
             message: self.to_string(),
             request_id,
             free_seats,
+            allowed_transitions,
         })
     }
 }

@@ -25,11 +25,12 @@ use crate::storage::ReadinessCheck;
 use crate::storage::amqp::Consumer;
 use crate::storage::postgres::PostgresReadiness;
 use crate::storage::postgres::outbox::PostgresOutbox;
+use crate::usecases::launches::LaunchUseCases;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings admin API", description = "Rockets, launches and bookings in the operations DB."),
-    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::abort_launch, admin::bookings::list_bookings, admin::invoices::list_invoices, admin::invoices::get_invoice, admin::invoices::invoice_pdf, admin::invoices::record_payment, admin::reports::revenue),
+    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::change_status, admin::launches::abort_launch, admin::launches::list_passengers, admin::bookings::list_bookings, admin::invoices::list_invoices, admin::invoices::get_invoice, admin::invoices::invoice_pdf, admin::invoices::record_payment, admin::reports::revenue),
     modifiers(&BearerSecurity)
 )]
 struct AdminApi;
@@ -97,6 +98,12 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         clock: context.clock.clone(),
         audit: audit.clone(),
         relay: relay.clone(),
+        launches: LaunchUseCases {
+            pool: pool.clone(),
+            audit: audit.clone(),
+            relay: relay.clone(),
+            clock: context.clock.clone(),
+        },
     });
     let drain: StopAction = Box::new(move || {
         Box::pin(async move {

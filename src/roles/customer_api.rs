@@ -86,6 +86,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         let handler = Arc::new(CustomerSyncHandler {
             store: store.clone(),
             directory: directory.clone(),
+            bus: context.bus.clone(),
         });
         let listener_bus = context.bus.clone();
         let listener_store = store.clone();
@@ -134,7 +135,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
 
     // Launches already known start their actors now; each rebuilds its seats from the store.
     for launch in store.all_launches().await? {
-        directory.ensure(launch);
+        directory.ensure_known(launch);
     }
 
     let revoked = start_revocation_listener(Role::Customer, context, &registry).await?;

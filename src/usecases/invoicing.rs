@@ -7,8 +7,10 @@ use uuid::Uuid;
 
 use crate::domain::invoice::{ClosedLaunch, InvoiceTerms, due_on, fee_for};
 use crate::domain::launch::LaunchStatus;
+use crate::storage::amqp::events::{INVOICE_ISSUED, InvoiceNotice};
+use crate::storage::amqp::{EventEnvelope, Origin};
 use crate::storage::postgres::invoices::{self, Issued, NewInvoice};
-use crate::storage::postgres::launches;
+use crate::storage::postgres::{launches, profiles};
 
 /// Issues the launch's invoice if it is launched or aborted and has none yet; `None` when the
 /// launch is unknown or not closed.
@@ -41,6 +43,28 @@ pub async fn invoice_closed_launch(
         _ => return Ok(None),
     };
     let fee = fee_for(closed);
+    let agency = profiles::agency(pool, launch.agency_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    let due = due_on(today, terms.payment_term_days);
+    let announce = |invoice_id: Uuid, number: &str| {
+        let notice = InvoiceNotice {
+            invoice_id: invoice_id.to_string(),
+            number: number.to_owned(),
+            agency_id: launch.agency_id.to_string(),
+            agency_name: agency.name.clone(),
+            agency_email: agency.contact_email.clone(),
+            mission_name: launch.mission_name.clone(),
+            launch_outcome: launch.status.clone(),
+            issued_on: today,
+            due_on: due,
+            amount_cents: fee.amount_cents,
+            paid_cents: 0,
+            lines: fee.lines.clone(),
+            reminder: 0,
+        };
+        invoice_event(INVOICE_ISSUED, &notice)
+    };
     let issued = invoices::issue(
         pool,
         &NewInvoice {
@@ -48,15 +72,39 @@ pub async fn invoice_closed_launch(
             launch_id,
             launch_outcome: &launch.status,
             issued_on: today,
-            due_on: due_on(today, terms.payment_term_days),
+            due_on: due,
             amount_cents: fee.amount_cents,
             lines: &fee.lines,
             reliable_agency: fee.reliable,
         },
+        announce,
     )
     .await?;
     if let Issued::New(invoice_id) = issued {
         tracing::info!(%invoice_id, amount_cents = fee.amount_cents, "invoice issued");
     }
     Ok(Some(issued))
+}
+
+/// The event telling an agency of its invoice: its id is derived from the invoice and the
+/// reminder's number, so announcing the same notice twice sends one email.
+pub fn invoice_event(
+    event_type: &str,
+    notice: &InvoiceNotice,
+) -> Result<EventEnvelope, serde_json::Error> {
+    let mut event = EventEnvelope::new(
+        event_type,
+        Origin {
+            service: "admin".to_owned(),
+            user_id: None,
+            action: "invoice".to_owned(),
+        },
+        None,
+        serde_json::to_value(notice)?,
+    );
+    event.event_id = Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("{event_type}:{}:{}", notice.invoice_id, notice.reminder).as_bytes(),
+    );
+    Ok(event)
 }

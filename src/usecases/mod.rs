@@ -2,3 +2,4 @@
 //! handlers parse, authorise and map errors; the scheduler's jobs call the same functions.
 
 pub mod invoicing;
+pub mod launches;

@@ -41,7 +41,12 @@ async fn free_seats(app: &TestApp, slug: &str) -> u64 {
     launch["free_seats"].as_u64().unwrap()
 }
 
-async fn book_seats(app: &TestApp, traveler: &SignedIn, launch_id: &str, seats: usize) -> Value {
+pub async fn book_seats(
+    app: &TestApp,
+    traveler: &SignedIn,
+    launch_id: &str,
+    seats: usize,
+) -> Value {
     let response = app
         .book(
             traveler,
@@ -337,7 +342,7 @@ async fn aborting_a_launch_cancels_every_booking_with_a_full_refund() {
     assert_problem(
         app.post_json(abort_url, Some(&agency.token), &reason).await,
         StatusCode::CONFLICT,
-        "conflict",
+        "invalid_transition",
     )
     .await;
 

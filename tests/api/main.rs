@@ -16,6 +16,7 @@ mod helpers;
 mod idempotency;
 mod input;
 mod invoices;
+mod lifecycle;
 mod login_throttle;
 mod scaled_customers;
 mod scheduler;

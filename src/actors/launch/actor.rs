@@ -12,7 +12,7 @@ use actix::{
 use tokio::sync::oneshot;
 
 use super::board::PublicLaunch;
-use super::directory::LaunchDependencies;
+use super::directory::{LaunchDependencies, Retirement};
 use super::ledger::Replay;
 use super::messages::{
     Book, BookingFailure, BookingReceipt, BookingRequest, Cancel, CancelFailure, CancelReceipt,
@@ -44,6 +44,9 @@ const MAX_ATTEMPTS: u32 = 3;
 /// a process that died before recording its head is found by the next write here, whose
 /// position it holds; until then the free seats shown may count its seats as free.
 const CATCH_UP_INTERVAL: Duration = Duration::from_secs(2);
+/// A final launch's actor started to record its change retires this long after loading, once
+/// the messages that started it are answered.
+const RETIRE_AFTER_LOAD: Duration = Duration::from_secs(1);
 /// Seat changes are broadcast to other processes at most this often: the batches of a hot
 /// launch in between are folded into the next broadcast.
 const ANNOUNCE_INTERVAL: Duration = Duration::from_millis(200);
@@ -112,6 +115,7 @@ pub struct LaunchActor {
     /// When seat changes were last announced, and whether an announcement is already due.
     last_announced: Option<std::time::Instant>,
     announcement_due: bool,
+    retirement: Retirement,
 }
 
 /// The durable state of a launch, read from the store.
@@ -248,6 +252,7 @@ impl LaunchActor {
         dependencies: LaunchDependencies,
         mailbox_capacity: usize,
         known: Option<LaunchDocument>,
+        retirement: Retirement,
     ) -> Self {
         Self {
             name: Self::actor_name(&launch_id),
@@ -264,6 +269,7 @@ impl LaunchActor {
             catch_up_due: false,
             last_announced: None,
             announcement_due: false,
+            retirement,
         }
     }
 
@@ -513,6 +519,7 @@ impl LaunchActor {
         } else {
             self.write_pending(ctx);
         }
+        self.retire_if_done(ctx);
     }
 
     /// A change the ledger now holds: its seats follow it, and its callers hear.
@@ -646,6 +653,7 @@ impl LaunchActor {
                         }
                     }
                     actor.write_pending(ctx);
+                    actor.retire_if_done(ctx);
                 }),
         );
     }
@@ -791,6 +799,31 @@ impl LaunchActor {
         );
     }
 
+    /// A final launch with nothing left to write (an abort's cancellations all stored) sells
+    /// nothing more: its actor leaves the board and the directory and stops, so memory stays
+    /// bounded by the launches that can still sell. Its page is read from the customer DB.
+    fn retire_if_done(&mut self, ctx: &mut Context<Self>) {
+        let Some(launch) = &self.launch else { return };
+        let idle = self.pending.is_empty() && self.writing.is_empty() && !self.catching_up;
+        // Recorded in the ledger first, so that an actor elsewhere still selling against the
+        // older state loses its position.
+        let recorded = self
+            .ledger
+            .launch()
+            .is_some_and(|state| state.revision >= launch.revision);
+        let bookings_left = launch.status == LaunchStatus::Aborted
+            && self
+                .ledger
+                .bookings()
+                .any(|booking| booking.status == BookingStatus::Confirmed);
+        if !launch.status.is_final() || !idle || !recorded || bookings_left {
+            return;
+        }
+        tracing::info!(actor = %self.name, status = launch.status.as_str(), "launch is final: its actor retires");
+        self.retirement.retire(&self.launch_id);
+        ctx.stop();
+    }
+
     /// An aborted launch cancels every active booking with a full refund (again after a restart,
     /// until none is left).
     fn cancel_all_if_aborted(&mut self, ctx: &mut Context<Self>) {
@@ -862,6 +895,9 @@ impl Actor for LaunchActor {
                     actor.publish_to_board();
                     actor.cancel_all_if_aborted(ctx);
                     actor.dependencies.registry.set_state(&actor.name, ActorState::Running);
+                    // Not at once: the message that started it (a change to record) is answered
+                    // first.
+                    ctx.run_later(RETIRE_AFTER_LOAD, |actor, ctx| actor.retire_if_done(ctx));
                 }
                 Err(error) => {
                     tracing::warn!(actor = %actor.name, error = %error, "could not load launch state");
@@ -1008,6 +1044,7 @@ impl Handler<LaunchChanged> for LaunchActor {
         self.apply_launch(launch);
         self.publish_to_board();
         self.cancel_all_if_aborted(ctx);
+        self.retire_if_done(ctx);
     }
 }
 
@@ -1028,6 +1065,7 @@ impl Handler<RecordLaunchChange> for LaunchActor {
             .is_some_and(|known| known.revision >= state.revision);
         if recorded {
             self.cancel_all_if_aborted(ctx);
+            self.retire_if_done(ctx);
             return Box::pin(async { Ok(()) });
         }
         let (reply, answer) = oneshot::channel();

@@ -2,7 +2,8 @@
 //! free seats here after every change, and the listing endpoint reads it without a database
 //! round trip or an actor message. The unfiltered listing is kept serialised until a launch
 //! changes or the first listed launch's date passes: a launch leaves the listing by the clock,
-//! whatever its status says.
+//! whatever its status says. A launch's page answers whatever its status; a final launch leaves
+//! the board (its actor retires) and its page is read from the customer DB.
 
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -121,12 +122,20 @@ impl LaunchBoard {
         self.version.fetch_add(1, Ordering::Release);
     }
 
-    pub fn by_slug(&self, slug: &str, now: DateTime<Utc>) -> Option<PublicLaunch> {
+    /// A launch's page, whatever its status, seats or date (final launches are not on the board:
+    /// their page is read from the customer DB).
+    pub fn by_slug(&self, slug: &str) -> Option<PublicLaunch> {
         let id = self.slugs.get(slug)?.value().clone();
-        self.launches
-            .get(&id)
-            .map(|entry| entry.value().clone())
-            .filter(|launch| launch.is_listed(now))
+        self.launches.get(&id).map(|entry| entry.value().clone())
+    }
+
+    /// A final launch leaves the board: memory stays bounded by the launches that can still
+    /// sell.
+    pub fn remove(&self, id: &str) {
+        if let Some((_, launch)) = self.launches.remove(id) {
+            self.slugs.remove(&launch.slug);
+            self.version.fetch_add(1, Ordering::Release);
+        }
     }
 
     pub fn by_id(&self, id: &str) -> Option<PublicLaunch> {
@@ -209,7 +218,7 @@ mod tests {
     }
 
     #[test]
-    fn sold_out_launches_are_not_listed_nor_readable_by_slug() {
+    fn sold_out_launches_are_not_listed_but_keep_their_page() {
         let board = LaunchBoard::default();
         board.publish(launch("a", 3, 100, Reach::Moon));
         board.publish(launch("b", 0, 100, Reach::Moon));
@@ -219,8 +228,14 @@ mod tests {
             .map(|launch| launch.id)
             .collect();
         assert_eq!(listed, vec!["a"]);
-        assert!(board.by_slug("slug-a", Utc::now()).is_some());
-        assert!(board.by_slug("slug-b", Utc::now()).is_none());
+        assert!(board.by_slug("slug-a").is_some());
+        assert_eq!(
+            board.by_slug("slug-b").map(|launch| launch.free_seats),
+            Some(0)
+        );
+        board.remove("b");
+        assert!(board.by_slug("slug-b").is_none());
+        assert!(board.by_id("b").is_none());
     }
 
     #[test]
@@ -270,7 +285,7 @@ mod tests {
     }
 
     #[test]
-    fn a_launch_whose_date_passed_leaves_the_listing_and_its_page() {
+    fn a_launch_whose_date_passed_leaves_the_listing_but_keeps_its_page() {
         let board = LaunchBoard::default();
         let soon = PublicLaunch {
             launch_at: Utc::now() + Duration::seconds(30),
@@ -285,8 +300,6 @@ mod tests {
         let after = board.default_listing_json(after_date).unwrap();
         assert!(!String::from_utf8_lossy(&after).contains("\"soon\""));
         assert!(String::from_utf8_lossy(&after).contains("\"later\""));
-        assert!(board.by_slug("slug-soon", now).is_some());
-        assert!(board.by_slug("slug-soon", after_date).is_none());
-        assert!(board.by_slug("slug-soon", soon.launch_at).is_none());
+        assert!(board.by_slug("slug-soon").is_some());
     }
 }

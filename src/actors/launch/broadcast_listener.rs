@@ -91,7 +91,7 @@ impl Actor for BroadcastListener {
                 .await
                 .map_err(|error| error.to_string())?;
             for launch in launches {
-                directory.ensure(launch);
+                directory.ensure_known(launch);
             }
             registry.set_state(BROADCAST_LISTENER, ActorState::Running);
             while let Some(received) = stream.next().await {

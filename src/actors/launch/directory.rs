@@ -15,9 +15,10 @@ use super::messages::{
     CancelRequest, InjectPanic, LaunchChanged, RecordLaunchChange, SeatsChangedElsewhere,
 };
 use crate::actors::health::ActorRegistry;
-use crate::actors::supervisor::{ActorChild, AddChild, AddressSlot, Supervisor};
+use crate::actors::supervisor::{ActorChild, AddChild, AddressSlot, RemoveChild, Supervisor};
 use crate::actors::sync::OutboxRelay;
 use crate::clock::SharedClock;
+use crate::domain::launch::LaunchStatus;
 use crate::storage::amqp::Bus;
 use crate::storage::mongo::customer::{CustomerStore, LaunchDocument};
 
@@ -59,6 +60,31 @@ impl Drop for WaitingGuard {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
     }
+}
+
+/// How a launch actor whose launch is final, with nothing left to write, leaves: out of the
+/// board and the directory, and no longer supervised (so not restarted).
+#[derive(Clone)]
+pub struct Retirement {
+    handles: Arc<DashMap<String, LaunchHandle>>,
+    supervisor: Addr<Supervisor>,
+    board: Arc<LaunchBoard>,
+}
+
+impl Retirement {
+    /// Called by the actor just before it stops.
+    pub fn retire(&self, launch_id: &str) {
+        self.handles.remove(launch_id);
+        self.board.remove(launch_id);
+        self.supervisor
+            .do_send(RemoveChild(LaunchActor::actor_name(launch_id)));
+    }
+}
+
+/// A final launch needs an actor only while an abort still has bookings to cancel (its actor
+/// retires once they are); a launched or failed one needs none.
+fn needs_an_actor(launch: &LaunchDocument) -> bool {
+    !launch.status.is_final() || launch.status == LaunchStatus::Aborted
 }
 
 #[derive(Clone)]
@@ -110,18 +136,43 @@ impl LaunchDirectory {
         let dependencies = self.dependencies.clone();
         let capacity = self.mailbox_capacity;
         let slot = handle.slot.clone();
+        let retirement = Retirement {
+            handles: Arc::clone(&self.handles),
+            supervisor: self.supervisor.clone(),
+            board: Arc::clone(&self.dependencies.board),
+        };
         let child = ActorChild::new(LaunchActor::actor_name(&launch_id), move || {
             let known = Some(launch.clone());
             slot.set(
-                LaunchActor::new(launch_id.clone(), dependencies.clone(), capacity, known).start(),
+                LaunchActor::new(
+                    launch_id.clone(),
+                    dependencies.clone(),
+                    capacity,
+                    known,
+                    retirement.clone(),
+                )
+                .start(),
             )
         });
         self.supervisor.do_send(AddChild(Box::new(child)));
     }
 
-    /// A launch change heard on the broadcast every process receives.
+    /// A launch read from the customer DB (at start, when the broadcast queue reconnects):
+    /// its actor starts unless the launch is over and has nothing left to do.
+    pub fn ensure_known(&self, launch: LaunchDocument) {
+        if needs_an_actor(&launch) || self.knows(&launch.id) {
+            self.ensure(launch);
+        }
+    }
+
+    /// A launch change heard on the broadcast every process receives. A final launch without an
+    /// actor here starts none: the process that records the change (the shared sync queue)
+    /// does what the change asks.
     pub fn broadcast_heard(&self, launch: LaunchDocument) {
-        if !self.deaf_to_launch_broadcasts.load(Ordering::Acquire) {
+        if self.deaf_to_launch_broadcasts.load(Ordering::Acquire) {
+            return;
+        }
+        if !launch.status.is_final() || self.knows(&launch.id) {
             self.ensure(launch);
         }
     }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::templates::{EmailTemplate, render};
 use crate::actors::sync::HandlerError;
+use crate::documents::invoice_pdf::{self, InvoicePdf};
 use crate::domain::booking::{Cancellation, CancellationCause};
 use crate::domain::launch::{LaunchStatus, Reach, StatusChange};
 use crate::domain::money::dollars;
@@ -14,8 +15,9 @@ use crate::domain::user::UserRole;
 use crate::storage::amqp::EventEnvelope;
 use crate::storage::amqp::events::{
     BOOKING_CANCELLED, BOOKING_CONFIRMED, BOOKING_LAUNCH_CHANGED, BookingCancelled,
-    BookingConfirmed, BookingLaunchChanged, LAUNCH_CHANGED, LAUNCH_VIP_NOTICE, LaunchSnapshot,
-    LaunchVipNotice, USER_REGISTERED, UserRegistered,
+    BookingConfirmed, BookingLaunchChanged, INVOICE_ISSUED, INVOICE_OVERDUE, InvoiceNotice,
+    LAUNCH_CHANGED, LAUNCH_VIP_NOTICE, LaunchSnapshot, LaunchVipNotice, USER_REGISTERED,
+    UserRegistered,
 };
 
 /// One email to one recipient, both parts rendered.
@@ -26,6 +28,15 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub attachment: Option<Attachment>,
+}
+
+/// A file sent with an email (an invoice's PDF).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 /// The addresses emails link to, under the public base URL: each app at its own path.
@@ -58,6 +69,10 @@ impl<'a> Links<'a> {
         format!("{}/bookings", self.base)
     }
 
+    fn agency_invoices(&self) -> String {
+        format!("{}/supplier/invoices", self.base)
+    }
+
     fn agency_launches(&self) -> String {
         format!("{}/supplier/launches", self.base)
     }
@@ -77,6 +92,7 @@ pub fn emails_for(links: &Links<'_>, event: &EventEnvelope) -> Result<Vec<Email>
         }
         LAUNCH_CHANGED => launch_changed(links, &event.data_as().map_err(malformed)?),
         LAUNCH_VIP_NOTICE => vip_notice(links, &event.data_as().map_err(malformed)?),
+        INVOICE_ISSUED | INVOICE_OVERDUE => invoice(links, &event.data_as().map_err(malformed)?),
         other => Err(HandlerError::Permanent(format!("no email for {other}"))),
     }
 }
@@ -96,6 +112,7 @@ fn email(
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
+        attachment: None,
     })
 }
 
@@ -278,6 +295,57 @@ fn vip_notice(links: &Links<'_>, notice: &LaunchVipNotice) -> Result<Vec<Email>,
             )
         })
         .collect()
+}
+
+/// The invoice email of an issue (`reminder` 0) or of an overdue reminder, with the PDF.
+fn invoice(links: &Links<'_>, notice: &InvoiceNotice) -> Result<Vec<Email>, HandlerError> {
+    let lines: Vec<Value> = notice
+        .lines
+        .iter()
+        .map(|line| {
+            context! {
+                description => &line.description,
+                amount => dollars(line.amount_cents),
+            }
+        })
+        .collect();
+    let view = context! {
+        number => &notice.number,
+        mission => &notice.mission_name,
+        outcome => &notice.launch_outcome,
+        issued_on => notice.issued_on.to_string(),
+        due_on => notice.due_on.to_string(),
+        amount => dollars(notice.amount_cents),
+        balance => dollars(notice.amount_cents.saturating_sub(notice.paid_cents)),
+        lines => lines,
+    };
+    let template = if notice.reminder == 0 {
+        EmailTemplate::InvoiceIssued
+    } else {
+        EmailTemplate::InvoiceOverdue
+    };
+    let context = context! {
+        name => &notice.agency_name,
+        invoice => view,
+        link => links.agency_invoices(),
+    };
+    let mut message = email(template, &notice.agency_name, &notice.agency_email, context)?;
+    message.attachment = Some(Attachment {
+        filename: format!("{}.pdf", notice.number),
+        content_type: "application/pdf",
+        bytes: invoice_pdf::render(&InvoicePdf {
+            number: &notice.number,
+            issued_on: notice.issued_on,
+            due_on: notice.due_on,
+            agency_name: &notice.agency_name,
+            mission_name: &notice.mission_name,
+            launch_outcome: &notice.launch_outcome,
+            lines: &notice.lines,
+            amount_cents: notice.amount_cents,
+            paid_cents: notice.paid_cents,
+        }),
+    });
+    Ok(vec![message])
 }
 
 fn utc_minutes(time: DateTime<Utc>) -> String {
@@ -949,5 +1017,64 @@ mod tests {
             emails_for(&links, &unknown),
             Err(HandlerError::Permanent(_))
         ));
+    }
+
+    fn invoice_notice(reminder: u32) -> InvoiceNotice {
+        InvoiceNotice {
+            invoice_id: "inv-1".into(),
+            number: "INV-2027-0007".into(),
+            agency_id: "agency-1".into(),
+            agency_name: "Orbital Tours".into(),
+            agency_email: "billing@orbital.test".into(),
+            mission_name: "Sun & \"Moon\" <Loop>".into(),
+            launch_outcome: "launched".into(),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            due_on: chrono::NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+            amount_cents: 900_000,
+            paid_cents: 250_000,
+            lines: vec![crate::domain::invoice::InvoiceLine {
+                description: "1 % of net revenue $900,000.00".into(),
+                basis_cents: Some(90_000_000),
+                rate_basis_points: Some(100),
+                amount_cents: 900_000,
+            }],
+            reminder,
+        }
+    }
+
+    #[test]
+    fn an_issued_invoice_is_emailed_to_the_agency_with_its_pdf() {
+        let email = only(emails(INVOICE_ISSUED, &invoice_notice(0)));
+        assert_complete(&email);
+        assert_eq!(email.recipient_email, "billing@orbital.test");
+        assert!(email.subject.contains("INV-2027-0007"), "{}", email.subject);
+        assert!(email.subject.contains("$9,000.00") && email.subject.contains("2027-03-31"));
+        assert!(
+            email
+                .text
+                .contains("1 % of net revenue $900,000.00: $9,000.00"),
+            "{}",
+            email.text
+        );
+        assert!(email.text.contains("/supplier/invoices"));
+        assert_mission_escaped_in_html_only(&email);
+        let attachment = email.attachment.expect("the PDF is attached");
+        assert_eq!(attachment.filename, "INV-2027-0007.pdf");
+        assert_eq!(attachment.content_type, "application/pdf");
+        assert!(attachment.bytes.starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn an_overdue_reminder_names_what_is_still_due() {
+        let email = only(emails(INVOICE_OVERDUE, &invoice_notice(2)));
+        assert_complete(&email);
+        assert!(
+            email
+                .subject
+                .starts_with("Reminder: invoice INV-2027-0007 is overdue")
+        );
+        assert!(email.subject.contains("$6,500.00"), "{}", email.subject);
+        assert!(email.text.contains("was due on 2027-03-31"));
+        assert!(email.attachment.is_some());
     }
 }

@@ -63,6 +63,8 @@ templates! {
         LaunchChangedTraveler => "launch_changed_traveler",
         LaunchChangedAgency => "launch_changed_agency",
         LaunchVipNotice => "launch_vip_notice",
+        InvoiceIssued => "invoice_issued",
+        InvoiceOverdue => "invoice_overdue",
     ],
     shared: [
         "layout.txt",

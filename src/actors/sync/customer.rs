@@ -5,12 +5,15 @@ use std::collections::{HashMap, HashSet};
 
 use crate::actors::launch::LaunchDirectory;
 use crate::actors::sync::{EventHandler, HandlerError};
+use crate::domain::launch::LaunchStatus;
 use crate::domain::user::UserRole;
 use crate::storage::Outbox;
 use crate::storage::amqp::EventEnvelope;
 use crate::storage::amqp::events::{
-    LAUNCH_CHANGED, LAUNCH_SCHEDULED, LaunchSnapshot, USER_REGISTERED, UserRegistered,
+    BOOKING_LAUNCH_CHANGED, BookingLaunchChanged, LAUNCH_CHANGED, LAUNCH_SCHEDULED, LaunchSnapshot,
+    USER_REGISTERED, UserRegistered,
 };
+use crate::storage::amqp::{Bus, Origin};
 use crate::storage::mongo::customer::{
     BookingDocument, CustomerStore, LaunchDocument, OutboxEntry,
 };
@@ -18,6 +21,59 @@ use crate::storage::mongo::customer::{
 pub struct CustomerSyncHandler {
     pub store: CustomerStore,
     pub directory: LaunchDirectory,
+    /// Where the travellers' notices of a launch change go.
+    pub bus: Bus,
+}
+
+/// The notice of one launch change to one booking: the same id for every delivery of the
+/// change (uuid v5 of launch, revision and booking), so the mailer's per-event notification ids
+/// send it once however often it is published.
+fn launch_changed_event_id(launch_id: &str, revision: u32, booking_id: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("astro:{BOOKING_LAUNCH_CHANGED}:{launch_id}:{revision}:{booking_id}").as_bytes(),
+    )
+}
+
+/// `booking.launch_changed.v1` for each active booking of a launch whose status or date just
+/// changed, except an abort (its cancellations tell the travellers). None for a first snapshot.
+pub fn launch_changed_notices(
+    snapshot: &LaunchSnapshot,
+    active_bookings: &[BookingDocument],
+) -> Vec<EventEnvelope> {
+    let Some(change) = snapshot.status_history.last() else {
+        return Vec::new();
+    };
+    if snapshot.revision == 0 || change.to != snapshot.status || change.to == LaunchStatus::Aborted
+    {
+        return Vec::new();
+    }
+    active_bookings
+        .iter()
+        .filter_map(|booking| {
+            let notice = BookingLaunchChanged {
+                booking: booking.confirmed_data(),
+                change: change.clone(),
+                launch_at: snapshot.launch_at,
+            };
+            let data = serde_json::to_value(notice).ok()?;
+            let origin = Origin {
+                service: "customer".to_owned(),
+                user_id: None,
+                action: format!("launch_{}", change.to.as_str()),
+            };
+            let event_id =
+                launch_changed_event_id(&snapshot.launch_id, snapshot.revision, &booking.id);
+            Some(EventEnvelope::from_outbox(
+                BOOKING_LAUNCH_CHANGED,
+                origin,
+                None,
+                data,
+                &event_id.to_string(),
+                change.at,
+            ))
+        })
+        .collect()
 }
 
 fn malformed(error: serde_json::Error) -> HandlerError {
@@ -65,7 +121,26 @@ impl EventHandler for CustomerSyncHandler {
                     HandlerError::Transient(format!(
                         "launch change not recorded in its ledger: {error:?}"
                     ))
-                })
+                })?;
+                // Once recorded, no sale can add a booking against the older state: the active
+                // bookings read now are the ones to tell. This queue is shared, so one process
+                // publishes; a redelivery publishes the same event ids again.
+                if event.event_type == LAUNCH_CHANGED && !snapshot.status_history.is_empty() {
+                    let bookings = self
+                        .store
+                        .active_bookings_of_launch(&snapshot.launch_id)
+                        .await
+                        .map_err(unreachable_store)?;
+                    let notices = launch_changed_notices(&snapshot, &bookings);
+                    if notices.is_empty() {
+                        return Ok(());
+                    }
+                    self.bus
+                        .publish_all(&notices)
+                        .await
+                        .map_err(|(_, error)| HandlerError::Transient(error.to_string()))?;
+                }
+                Ok(())
             }
             other => Err(HandlerError::Permanent(format!(
                 "unexpected event type {other}"

@@ -20,12 +20,14 @@ use crate::clock::SharedClock;
 use crate::domain::user::UserRole;
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
+use crate::usecases::launches::LaunchUseCases;
 
 pub struct AdminState {
     pub pool: PgPool,
     pub clock: SharedClock,
     pub audit: AuditLog,
     pub relay: AddressSlot<OutboxRelay>,
+    pub launches: LaunchUseCases,
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -43,6 +45,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/api/admin/launches/{id}",
             web::get().to(launches::get_launch),
+        )
+        .route(
+            "/api/admin/launches/{id}/status",
+            web::post().to(launches::change_status),
+        )
+        .route(
+            "/api/admin/launches/{id}/passengers",
+            web::get().to(launches::list_passengers),
         )
         .route(
             "/api/admin/launches/{id}/abort",

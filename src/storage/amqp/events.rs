@@ -18,6 +18,10 @@ pub const BOOKING_CANCELLED: &str = "booking.cancelled.v1";
 pub const BOOKING_LAUNCH_CHANGED: &str = "booking.launch_changed.v1";
 /// A launch was scheduled: the VIP travellers get an early notice with its link.
 pub const LAUNCH_VIP_NOTICE: &str = "launch.vip_notice.v1";
+/// An invoice was issued to an agency (the PDF goes with the email).
+pub const INVOICE_ISSUED: &str = "invoice.issued.v1";
+/// An invoice is overdue: its agency is reminded (once, then every few days while it stays so).
+pub const INVOICE_OVERDUE: &str = "invoice.overdue.v1";
 /// Seats of a launch changed on one customer-API process; the others refresh their copy.
 pub const LAUNCH_SEATS_CHANGED: &str = "launch.seats_changed.v1";
 pub const LOGS_RECORDED: &str = "logs.recorded.v1";
@@ -177,6 +181,18 @@ pub static EVENTS: &[EventSpec] = &[
         LAUNCH_VIP_NOTICE,
         1,
         type_name::<LaunchVipNotice>,
+        &[Consumer::SystemMailer],
+    ),
+    event(
+        INVOICE_ISSUED,
+        1,
+        type_name::<InvoiceNotice>,
+        &[Consumer::SystemMailer],
+    ),
+    event(
+        INVOICE_OVERDUE,
+        1,
+        type_name::<InvoiceNotice>,
         &[Consumer::SystemMailer],
     ),
     event(
@@ -372,6 +388,26 @@ pub struct Recipient {
 pub struct LaunchVipNotice {
     pub launch: LaunchSnapshot,
     pub recipients: Vec<Recipient>,
+}
+
+/// `invoice.issued.v1` and `invoice.overdue.v1`: the invoice as its email and PDF show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceNotice {
+    pub invoice_id: String,
+    pub number: String,
+    pub agency_id: String,
+    pub agency_name: String,
+    pub agency_email: String,
+    pub mission_name: String,
+    /// launched or aborted
+    pub launch_outcome: String,
+    pub issued_on: chrono::NaiveDate,
+    pub due_on: chrono::NaiveDate,
+    pub amount_cents: i64,
+    pub paid_cents: i64,
+    pub lines: Vec<crate::domain::invoice::InvoiceLine>,
+    /// 0 when issued, then 1, 2, … for each overdue reminder.
+    pub reminder: u32,
 }
 
 /// `launch.seats_changed.v1`: broadcast to every customer-API process.

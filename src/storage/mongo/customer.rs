@@ -13,7 +13,7 @@ use mongodb::{Collection, Database};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::booking::{Cancellation, CancellationCause, Passenger};
-use crate::domain::launch::{LaunchStatus, Reach};
+use crate::domain::launch::{LaunchStatus, Reach, StatusChange};
 use crate::storage::amqp::events::{
     BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed, LaunchSnapshot,
     UserRegistered,
@@ -45,6 +45,9 @@ pub struct LaunchDocument {
     /// The admin side's revision of this snapshot (see `LaunchSnapshot::revision`).
     #[serde(default)]
     pub revision: u32,
+    /// Every status change, oldest first (the traveller's bookings show it).
+    #[serde(default)]
+    pub status_history: Vec<StatusChange>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -67,6 +70,7 @@ impl LaunchDocument {
             status: snapshot.status,
             status_reason: snapshot.status_reason.clone(),
             revision: snapshot.revision,
+            status_history: snapshot.status_history.clone(),
             updated_at: Utc::now(),
         }
     }
@@ -257,7 +261,8 @@ impl BookingDocument {
         )
     }
 
-    fn confirmed_data(&self) -> BookingConfirmed {
+    /// The booking as `booking.confirmed.v1` carries it.
+    pub fn confirmed_data(&self) -> BookingConfirmed {
         BookingConfirmed {
             booking_id: self.id.clone(),
             launch_id: self.launch_id.clone(),
@@ -429,6 +434,44 @@ impl CustomerStore {
     #[tracing::instrument(skip_all, fields(launch_id))]
     pub async fn launch(&self, launch_id: &str) -> Result<Option<LaunchDocument>, StoreError> {
         self.launches.find_one(doc! {"_id": launch_id}).await
+    }
+
+    /// The launch with this slug (slugs are unique on the admin side).
+    #[tracing::instrument(skip_all)]
+    pub async fn launch_by_slug(&self, slug: &str) -> Result<Option<LaunchDocument>, StoreError> {
+        self.launches.find_one(doc! {"slug": slug}).await
+    }
+
+    /// The stored launches among these ids.
+    #[tracing::instrument(skip_all, fields(launches = launch_ids.len()))]
+    pub async fn launches_with_ids(
+        &self,
+        launch_ids: &[String],
+    ) -> Result<Vec<LaunchDocument>, StoreError> {
+        if launch_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.launches
+            .find(doc! {"_id": {"$in": launch_ids}})
+            .await?
+            .try_collect()
+            .await
+    }
+
+    /// The launch's confirmed bookings, each in its latest state by the ledger.
+    #[tracing::instrument(skip_all, fields(launch_id))]
+    pub async fn active_bookings_of_launch(
+        &self,
+        launch_id: &str,
+    ) -> Result<Vec<BookingDocument>, StoreError> {
+        let mut bookings = self
+            .latest_bookings(doc! {"launch_id": launch_id}, |booking| {
+                booking.launch_id == launch_id
+            })
+            .await?;
+        bookings.retain(|booking| booking.status == BookingStatus::Confirmed);
+        bookings.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        Ok(bookings)
     }
 
     /// Every ledger entry of the launch, in order.

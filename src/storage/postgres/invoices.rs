@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::domain::invoice::{InvoiceLine, InvoiceStatus, invoice_number};
 use crate::domain::revenue::InvoicedLaunch;
+use crate::storage::amqp::EventEnvelope;
 
 /// What travellers paid for a launch and what was refunded to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
@@ -68,11 +69,16 @@ pub enum Issued {
     Existing(Uuid),
 }
 
-/// Numbers and stores the launch's invoice, unless it has one. The counter row's lock orders
+/// Numbers and stores the launch's invoice, unless it has one, with the event `announce` makes
+/// of it (given its id and number) in the same transaction. The counter row's lock orders
 /// concurrent invoices of a year; a second invoice of the same launch rolls back, giving the
 /// number back.
 #[tracing::instrument(skip_all, fields(launch_id = %invoice.launch_id))]
-pub async fn issue(pool: &PgPool, invoice: &NewInvoice<'_>) -> Result<Issued, sqlx::Error> {
+pub async fn issue(
+    pool: &PgPool,
+    invoice: &NewInvoice<'_>,
+    announce: impl FnOnce(Uuid, &str) -> Result<EventEnvelope, serde_json::Error>,
+) -> Result<Issued, sqlx::Error> {
     let year = invoice.issued_on.year();
     let mut transaction = pool.begin().await?;
     let (sequence,): (i64,) = sqlx::query_as(
@@ -93,15 +99,17 @@ pub async fn issue(pool: &PgPool, invoice: &NewInvoice<'_>) -> Result<Issued, sq
         return Ok(Issued::Existing(id));
     }
     let id = Uuid::now_v7();
+    let number = invoice_number(year, sequence);
     let lines = serde_json::to_value(invoice.lines)
         .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let event = announce(id, &number).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
     sqlx::query(
         "INSERT INTO invoices (id, number, year, sequence, agency_id, launch_id, launch_outcome, \
          issued_on, due_on, amount_cents, lines, reliable_agency) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id)
-    .bind(invoice_number(year, sequence))
+    .bind(&number)
     .bind(year)
     .bind(sequence)
     .bind(invoice.agency_id)
@@ -114,6 +122,7 @@ pub async fn issue(pool: &PgPool, invoice: &NewInvoice<'_>) -> Result<Issued, sq
     .bind(invoice.reliable_agency)
     .execute(&mut *transaction)
     .await?;
+    super::outbox::append(&mut transaction, &event).await?;
     transaction.commit().await?;
     Ok(Issued::New(id))
 }

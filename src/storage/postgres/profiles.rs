@@ -60,3 +60,12 @@ pub async fn ensure_agency(
         .fetch_one(pool)
         .await
 }
+
+/// The agency's profile, if it exists (every launch's agency does).
+#[tracing::instrument(skip_all, fields(agency_id = %agency_id))]
+pub async fn agency(pool: &PgPool, agency_id: Uuid) -> Result<Option<AgencyRow>, sqlx::Error> {
+    sqlx::query_as("SELECT user_id, name, contact_email FROM agencies WHERE user_id = $1")
+        .bind(agency_id)
+        .fetch_optional(pool)
+        .await
+}
