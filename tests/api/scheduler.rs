@@ -122,7 +122,7 @@ async fn the_jobs_api_lists_each_job_with_its_runs_and_runs_one_now() {
 async fn the_tick_runs_every_job_through_the_runner() {
     let app = spawn_app_with(&[("ASTRO_SCHEDULER_TICK_SECS", "1")]).await;
     let it = app.it_employee().await;
-    let listing = eventually(Duration::from_secs(30), "a run of each job", || async {
+    let listing = eventually(Duration::from_secs(60), "a run of each job", || async {
         let listing = jobs(&app, &it).await;
         listing["items"]
             .as_array()?
