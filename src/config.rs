@@ -167,6 +167,8 @@ pub struct Settings {
     /// Public base URL of the edge, used for links in emails.
     pub public_base_url: String,
     pub shutdown_timeout: Duration,
+    /// How often the scheduler looks for due work (each job's due units are read by the clock).
+    pub scheduler_tick: Duration,
     /// How long a caller waits for a launch actor before getting 503.
     pub actor_timeout: Duration,
     /// Messages a launch actor may hold before new ones are refused with 503.
@@ -256,6 +258,15 @@ impl Settings {
             )?),
             public_base_url: text("ASTRO_PUBLIC_BASE_URL", "http://127.0.0.1:8080"),
             shutdown_timeout: Duration::from_secs(number("ASTRO_SHUTDOWN_TIMEOUT_SECS", 10)?),
+            scheduler_tick: match number("ASTRO_SCHEDULER_TICK_SECS", 30)? {
+                0 => {
+                    return Err(ConfigError::Invalid(
+                        "ASTRO_SCHEDULER_TICK_SECS",
+                        "0".into(),
+                    ));
+                }
+                secs => Duration::from_secs(secs),
+            },
             actor_timeout: Duration::from_millis(number("ASTRO_ACTOR_TIMEOUT_MS", 5000)?),
             launch_mailbox_capacity: to_usize(
                 "ASTRO_LAUNCH_MAILBOX_CAPACITY",

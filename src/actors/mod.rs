@@ -7,5 +7,6 @@ pub mod health;
 pub mod launch;
 pub mod mailer;
 pub mod revocation_listener;
+pub mod scheduler;
 pub mod supervisor;
 pub mod sync;

@@ -9,6 +9,7 @@ pub mod login_throttle;
 pub mod money;
 pub mod profile;
 pub mod revenue;
+pub mod scheduling;
 pub mod text;
 pub mod user;
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod health;
 pub mod openapi;
 pub mod request_id;
+pub mod scheduler;
 pub mod system;
 pub mod traveler_profile;
 

@@ -264,14 +264,14 @@ impl<R: AllowedRoles + 'static> FromRequest for ActiveAccount<R> {
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let authorized = Authorized::<R>::from_request(request, payload).into_inner();
-        let state = request.app_data::<web::Data<SystemState>>().cloned();
+        // Any role may take it: each that does registers the system DB it reads accounts from.
+        let accounts = request.app_data::<web::Data<SystemStore>>().cloned();
         Box::pin(async move {
             let authorized = authorized?;
-            let state = state.ok_or_else(|| {
-                ApiError::internal(anyhow::anyhow!("the system state is not configured"))
+            let accounts = accounts.ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("the system DB is not configured"))
             })?;
-            let account = state
-                .store
+            let account = accounts
                 .user_by_id(authorized.id())
                 .await
                 .map_err(ApiError::internal)?
@@ -833,6 +833,8 @@ pub struct Notification {
     status: NotificationStatus,
     attempts: u32,
     last_error: Option<String>,
+    /// When a pending notification is tried again (by the scheduler's `notification-retries`).
+    next_attempt_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -850,6 +852,7 @@ impl From<NotificationDocument> for Notification {
             status: document.status,
             attempts: document.attempts,
             last_error: document.last_error,
+            next_attempt_at: document.next_attempt_at,
             created_at: document.created_at,
             updated_at: document.updated_at,
         }

@@ -156,6 +156,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                     store: store.clone(),
                     mailer,
                     public_base_url: settings.public_base_url.clone(),
+                    clock: context.clock.clone(),
                 }),
                 registry.clone(),
                 context.consumers.clone(),
@@ -176,6 +177,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         registry,
         checks: Arc::new(checks),
     };
+    let accounts = web::Data::new(store.clone());
     let state = web::Data::new(SystemState {
         store,
         tokens,
@@ -196,6 +198,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         revoked,
         move |config| {
             config.app_data(state.clone());
+            config.app_data(accounts.clone());
             system::routes(config);
         },
     )?;

@@ -743,6 +743,62 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Starts another scheduler process (in this test process) on the same stores, reading
+    /// `clock`, with SMTP on `smtp_port`; returns it and its base URL. Stop it before the app.
+    pub async fn scheduler_process(
+        &self,
+        clock: astro_bookings::clock::SharedClock,
+        smtp_port: u16,
+    ) -> (Application, String) {
+        let mut settings = self.settings.clone();
+        settings.roles = vec![Role::Scheduler];
+        settings.scheduler_port = 0;
+        settings.smtp_port = smtp_port;
+        settings.token_private_key = None;
+        let process = Application::start_with_clock(settings, clock)
+            .await
+            .expect("scheduler process");
+        let url = format!(
+            "http://127.0.0.1:{}",
+            process.port(Role::Scheduler).unwrap()
+        );
+        // Ready once it has read the revoked sessions: until then it answers 503 to a token.
+        let jobs = format!("{url}/api/scheduler/jobs");
+        let token = self.it_token();
+        eventually(Duration::from_secs(20), &jobs, || async {
+            let response = self.get(jobs.clone(), Some(&token)).await;
+            (response.status() == StatusCode::OK).then_some(())
+        })
+        .await;
+        (process, url)
+    }
+
+    /// `POST /api/scheduler/jobs/{name}/run` on the scheduler at `base`.
+    pub async fn run_job_at(&self, base: &str, name: &str, token: Option<&str>) -> Response {
+        self.post_json(
+            format!("{base}/api/scheduler/jobs/{name}/run"),
+            token,
+            &json!({}),
+        )
+        .await
+    }
+
+    /// Runs the job on the scheduler at `base` as `it`; the recorded run.
+    pub async fn run_job(&self, base: &str, name: &str, it: &SignedIn) -> Value {
+        let response = self.run_job_at(base, name, Some(&it.token)).await;
+        assert_eq!(response.status(), StatusCode::OK, "run of {name}");
+        response.json().await.unwrap()
+    }
+
+    /// The operations DB of this test.
+    pub async fn operations_db(&self) -> sqlx::PgPool {
+        sqlx::PgPool::connect(self.settings.database_url.expose())
+            .await
+            .expect("operations DB reachable")
+    }
+}
+
 async fn test_database(url: &astro_bookings::config::Secret, name: &str) -> mongodb::Database {
     astro_bookings::storage::mongo::connect(url, name, "tests")
         .await

@@ -20,5 +20,6 @@ mod lifecycle;
 mod login_throttle;
 mod profiles;
 mod scaled_customers;
+mod scheduler;
 mod sessions;
 mod system;

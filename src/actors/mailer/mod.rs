@@ -1,97 +1,58 @@
 //! The mailer: turns events into emails. Each email is recorded in the system DB first
-//! (pending), then sent over SMTP with retries, then marked sent or failed.
+//! (pending), then tried once over SMTP and marked sent or, on failure, left pending with the
+//! time of its next attempt, which the scheduler's `notification-retries` job makes
+//! (`delivery`): the consumer never waits between attempts.
 
 pub mod compose;
+pub mod delivery;
 pub mod templates;
 
-use std::time::Duration;
-
-use chrono::Utc;
-
 use crate::actors::sync::{EventHandler, HandlerError};
+use crate::clock::SharedClock;
 use crate::storage::amqp::EventEnvelope;
 use crate::storage::mongo::system::{NotificationDocument, NotificationStatus, SystemStore};
 use crate::storage::smtp::Mailer;
 use compose::{Email, Links, emails_for};
 
-const SEND_ATTEMPTS: u32 = 4;
-const FIRST_SEND_RETRY: Duration = Duration::from_millis(500);
-
 pub struct MailerHandler {
     pub store: SystemStore,
     pub mailer: Mailer,
     pub public_base_url: String,
+    pub clock: SharedClock,
 }
 
 impl MailerHandler {
+    /// Records the email, then makes its first attempt, once: a redelivered event finds it
+    /// recorded and leaves the later attempts to the retry job.
     async fn deliver(&self, event: &EventEnvelope, email: Email) -> Result<(), HandlerError> {
-        let now = Utc::now();
+        let now = self.clock.now();
         let pending = NotificationDocument {
             id: format!("{}:{}", event.event_id, email.recipient_email),
             event: event.event_type.clone(),
-            recipient_email: email.recipient_email.clone(),
-            recipient_name: email.recipient_name.clone(),
-            subject: email.subject.clone(),
-            body: email.text.clone(),
-            html_body: Some(email.html.clone()),
+            recipient_email: email.recipient_email,
+            recipient_name: email.recipient_name,
+            subject: email.subject,
+            body: email.text,
+            html_body: Some(email.html),
             status: NotificationStatus::Pending,
             attempts: 0,
             last_error: None,
+            next_attempt_at: None,
             created_at: now,
             updated_at: now,
         };
-        let stored = self
+        let first_attempt_is_ours = self
             .store
             .record_notification(&pending)
             .await
             .map_err(|error| HandlerError::Transient(error.to_string()))?;
-        if stored.status != NotificationStatus::Pending {
+        if !first_attempt_is_ours {
             return Ok(());
         }
-        let mut attempts = stored.attempts;
-        loop {
-            attempts += 1;
-            match self
-                .mailer
-                .send(
-                    &email.recipient_name,
-                    &email.recipient_email,
-                    &email.subject,
-                    &email.text,
-                    Some(&email.html),
-                )
-                .await
-            {
-                Ok(()) => {
-                    return self
-                        .store
-                        .update_notification(&stored.id, NotificationStatus::Sent, attempts, None)
-                        .await
-                        .map_err(|error| HandlerError::Transient(error.to_string()));
-                }
-                Err(error) => {
-                    let message = error.to_string();
-                    tracing::warn!(notification_id = %stored.id, attempts, error = %message, "email delivery failed");
-                    let give_up = attempts >= SEND_ATTEMPTS;
-                    let status = if give_up {
-                        NotificationStatus::Failed
-                    } else {
-                        NotificationStatus::Pending
-                    };
-                    self.store
-                        .update_notification(&stored.id, status, attempts, Some(message))
-                        .await
-                        .map_err(|error| HandlerError::Transient(error.to_string()))?;
-                    if give_up {
-                        return Ok(());
-                    }
-                    tokio::time::sleep(
-                        FIRST_SEND_RETRY.saturating_mul(2u32.saturating_pow(attempts)),
-                    )
-                    .await;
-                }
-            }
-        }
+        delivery::attempt(&self.store, &self.mailer, &self.clock, &pending, 1)
+            .await
+            .map(|_| ())
+            .map_err(|error| HandlerError::Transient(error.to_string()))
     }
 }
 

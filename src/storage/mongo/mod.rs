@@ -4,6 +4,7 @@
 
 pub mod customer;
 pub mod json_text;
+pub mod sortable_time;
 pub mod system;
 
 use std::time::Duration;

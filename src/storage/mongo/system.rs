@@ -224,10 +224,27 @@ pub struct NotificationDocument {
     #[serde(default)]
     pub html_body: Option<String>,
     pub status: NotificationStatus,
+    /// Delivery attempts made so far (the mailer's consumer makes the first, the scheduler's
+    /// `notification-retries` job the others).
     pub attempts: u32,
     pub last_error: Option<String>,
+    /// When a pending notification whose last attempt failed is due again; none before the
+    /// first attempt and once sent or failed.
+    #[serde(default, with = "super::sortable_time")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next_attempt_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The outcome of one delivery attempt, as stored on the notification.
+#[derive(Debug, Clone)]
+pub struct DeliveryAttempt {
+    pub status: NotificationStatus,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -297,7 +314,14 @@ impl SystemStore {
         )
         .await?;
         create_indexes(&self.logs, [doc! {"time": -1}]).await?;
-        create_indexes(&self.notifications, [doc! {"created_at": -1}]).await?;
+        create_indexes(
+            &self.notifications,
+            [
+                doc! {"created_at": -1},
+                doc! {"status": 1, "next_attempt_at": 1},
+            ],
+        )
+        .await?;
         create_indexes(&self.sync_jobs, [doc! {"created_at": -1}]).await
     }
 
@@ -440,38 +464,60 @@ impl SystemStore {
         newest_first(&self.logs, filter.fields, "time", filter.limit).await
     }
 
-    /// Records a notification as pending unless it exists; returns the stored one.
+    /// Records a notification as pending unless one with its id exists. True when this call
+    /// stored it: its `_id` is then the claim on the first delivery attempt, which a redelivered
+    /// event does not get again.
     #[tracing::instrument(skip_all, fields(notification_id = %notification.id))]
     pub async fn record_notification(
         &self,
         notification: &NotificationDocument,
-    ) -> Result<NotificationDocument, StoreError> {
-        if insert_once(&self.notifications, notification).await? {
-            return Ok(notification.clone());
-        }
-        Ok(self
-            .notifications
-            .find_one(doc! {"_id": &notification.id})
-            .await?
-            .unwrap_or_else(|| notification.clone()))
+    ) -> Result<bool, StoreError> {
+        insert_once(&self.notifications, notification).await
     }
 
-    #[tracing::instrument(skip_all, fields(notification_id))]
-    pub async fn update_notification(
+    /// Stores the outcome of a delivery attempt. The attempt was claimed before it was made, so
+    /// this plain write is the only one for it.
+    #[tracing::instrument(skip_all, fields(notification_id, attempts = attempt.attempts))]
+    pub async fn record_delivery_attempt(
         &self,
         notification_id: &str,
-        status: NotificationStatus,
-        attempts: u32,
-        last_error: Option<String>,
+        attempt: &DeliveryAttempt,
     ) -> Result<(), StoreError> {
-        let status = mongodb::bson::to_bson(&status).unwrap_or_default();
+        let status = mongodb::bson::to_bson(&attempt.status).unwrap_or_default();
+        let next_attempt_at = attempt.next_attempt_at.map(super::sortable_time::text);
         self.notifications
             .update_one(
                 doc! {"_id": notification_id},
-                doc! {"$set": {"status": status, "attempts": attempts, "last_error": last_error, "updated_at": Utc::now().to_rfc3339()}},
+                doc! {"$set": {
+                    "status": status,
+                    "attempts": attempt.attempts,
+                    "last_error": &attempt.last_error,
+                    "next_attempt_at": next_attempt_at,
+                    "updated_at": attempt.at.to_rfc3339(),
+                }},
             )
             .await?;
         Ok(())
+    }
+
+    /// Pending notifications whose next attempt is due at `now`, the longest waiting first.
+    #[tracing::instrument(skip_all)]
+    pub async fn notifications_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<NotificationDocument>, StoreError> {
+        let status = mongodb::bson::to_bson(&NotificationStatus::Pending).unwrap_or_default();
+        self.notifications
+            .find(doc! {
+                "status": status,
+                "next_attempt_at": {"$lte": super::sortable_time::text(now)},
+            })
+            .sort(doc! {"next_attempt_at": 1})
+            .limit(limit)
+            .await?
+            .try_collect()
+            .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -6,6 +6,7 @@ pub mod launches;
 pub mod outbox;
 pub mod profiles;
 pub mod rockets;
+pub mod scheduler;
 
 use std::time::Duration;
 
