@@ -790,13 +790,6 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::OK, "run of {name}");
         response.json().await.unwrap()
     }
-
-    /// The operations DB of this test.
-    pub async fn operations_db(&self) -> sqlx::PgPool {
-        sqlx::PgPool::connect(self.settings.database_url.expose())
-            .await
-            .expect("operations DB reachable")
-    }
 }
 
 async fn test_database(url: &astro_bookings::config::Secret, name: &str) -> mongodb::Database {
