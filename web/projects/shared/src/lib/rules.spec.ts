@@ -1,4 +1,4 @@
-import { ageProblem, passwordProblem, plainTextProblem } from './rules';
+import { ageProblem, looksLikeEmail, passwordProblem, plainTextProblem } from './rules';
 
 describe('passwordProblem', () => {
   it('accepts 10 or more characters with a letter and a digit', () => {
@@ -65,5 +65,14 @@ describe('ageProblem', () => {
     expect(ageProblem(70)).toMatch(/18 to 69/);
     expect(ageProblem(30.5)).toMatch(/whole number/);
     expect(ageProblem(Number.NaN)).toMatch(/whole number/);
+  });
+});
+
+describe('looksLikeEmail', () => {
+  it('wants something before the @ and a dotted domain after it', () => {
+    expect(looksLikeEmail(' ada@astro.test ')).toBe(true);
+    for (const bad of ['', 'ada', 'ada@astro', '@astro.test', 'a da@astro.test']) {
+      expect(looksLikeEmail(bad)).toBe(false);
+    }
   });
 });

@@ -46,6 +46,11 @@ export function plainTextProblem(what: string, text: string): string | null {
   return `${what} cannot contain U+${codePoint}: control, invisible and < > characters are refused.`;
 }
 
+/** An address with something before the @ and a dotted domain after it; the server checks the rest. */
+export function looksLikeEmail(text: string): boolean {
+  return /^\S+@\S+\.\S+$/.test(text.trim());
+}
+
 export const MIN_PASSENGER_AGE = 18;
 /** Passengers must be younger than this on the launch date. */
 export const MAX_PASSENGER_AGE_EXCLUSIVE = 70;

@@ -1,4 +1,4 @@
-import { MAX_SEATS, Passenger, ageProblem } from '@astro/shared';
+import { MAX_SEATS, Passenger, ageProblem, looksLikeEmail } from '@astro/shared';
 
 export function emptyPassenger(): Passenger {
   return { name: '', email: '', phone: '', age: 30 };
@@ -16,7 +16,7 @@ export function passengerProblems(passengers: Passenger[], freeSeats: number): s
   passengers.forEach((passenger, index) => {
     const who = `Passenger ${index + 1}`;
     if (!passenger.name.trim()) problems.push(`${who}: enter a name.`);
-    if (!/^\S+@\S+\.\S+$/.test(passenger.email.trim())) problems.push(`${who}: enter a valid email.`);
+    if (!looksLikeEmail(passenger.email)) problems.push(`${who}: enter a valid email.`);
     if (!passenger.phone.trim()) problems.push(`${who}: enter a phone number.`);
     const age = ageProblem(Number(passenger.age));
     if (age) problems.push(`${who}: ${age}`);

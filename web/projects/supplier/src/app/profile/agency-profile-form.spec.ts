@@ -1,0 +1,38 @@
+import { agencyProfileForm, emptyAgencyProfile, toAgencyProfile } from './agency-profile-form';
+
+const valid = {
+  legal_name: ' Orbital Tours SA ',
+  tax_id: ' FR-123 ',
+  legal_address: '1 Rue de la Lune, Paris',
+  contact_email: 'desk@orbital.test',
+  description: 'Lunar flybys since 2024.',
+};
+
+describe('toAgencyProfile', () => {
+  it('trims the profile', () => {
+    expect(toAgencyProfile(valid)).toEqual({ profile: { ...valid, legal_name: 'Orbital Tours SA', tax_id: 'FR-123' } });
+  });
+
+  it('requires the tax id and the legal address, and nothing else', () => {
+    expect(toAgencyProfile(emptyAgencyProfile())).toEqual({ problems: ['Enter the tax id.', 'Enter the legal address.'] });
+    expect(toAgencyProfile({ ...emptyAgencyProfile(), tax_id: 'FR-1', legal_address: 'Paris' })).toEqual({
+      profile: { ...emptyAgencyProfile(), tax_id: 'FR-1', legal_address: 'Paris' },
+    });
+  });
+
+  it('refuses a contact email that is not one, and control characters', () => {
+    expect(toAgencyProfile({ ...valid, contact_email: 'desk', legal_name: 'Orbital\u202E' })).toEqual({
+      problems: ['Enter a valid contact email.', expect.stringContaining('U+202E')],
+    });
+  });
+});
+
+describe('agencyProfileForm', () => {
+  it('shows the fields the server left null as empty', () => {
+    expect(agencyProfileForm({ tax_id: 'FR-1', legal_address: 'Paris', description: null })).toEqual({
+      ...emptyAgencyProfile(),
+      tax_id: 'FR-1',
+      legal_address: 'Paris',
+    });
+  });
+});
