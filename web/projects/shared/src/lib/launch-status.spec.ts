@@ -1,4 +1,4 @@
-import { describeStatusChange, isFinalStatus, statusName } from './launch-status';
+import { describeStatusChange, isBookableStatus, isFinalStatus, statusName } from './launch-status';
 
 describe('describeStatusChange', () => {
   const at = '2026-12-03T12:00:00Z';
@@ -21,5 +21,12 @@ describe('statusName and isFinalStatus', () => {
     expect(statusName('delayed')).toBe('Delayed');
     expect(['launched', 'failed', 'aborted'].every((status) => isFinalStatus(status as never))).toBe(true);
     expect(['scheduled', 'confirmed', 'delayed'].some((status) => isFinalStatus(status as never))).toBe(false);
+  });
+});
+
+describe('isBookableStatus', () => {
+  it('sells while scheduled or confirmed only', () => {
+    expect(['scheduled', 'confirmed'].every((status) => isBookableStatus(status as never))).toBe(true);
+    expect(['delayed', 'aborted', 'launched', 'failed'].some((status) => isBookableStatus(status as never))).toBe(false);
   });
 });

@@ -14,6 +14,11 @@ export function isFinalStatus(status: LaunchStatus): boolean {
   return status === 'launched' || status === 'failed' || status === 'aborted';
 }
 
+/** Seats sell only while a launch is scheduled or confirmed (a delayed one sells again once it is back). */
+export function isBookableStatus(status: LaunchStatus): boolean {
+  return status === 'scheduled' || status === 'confirmed';
+}
+
 /** A status as people read it: "Delayed". */
 export function statusName(status: LaunchStatus): string {
   return statusNames[status] ?? status;
