@@ -9,6 +9,7 @@ export * from './lib/guards';
 export * from './lib/launch-status';
 export * from './lib/models';
 export * from './lib/problem';
+export * from './lib/profile-editor';
 export * from './lib/providers';
 export * from './lib/rules';
 export * from './lib/session';

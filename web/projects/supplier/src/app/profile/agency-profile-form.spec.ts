@@ -1,4 +1,6 @@
-import { agencyProfileForm, emptyAgencyProfile, toAgencyProfile } from './agency-profile-form';
+import { agencyProfileForm, toAgencyProfile } from './agency-profile-form';
+
+const empty = agencyProfileForm(null);
 
 const valid = {
   legal_name: ' Orbital Tours SA ',
@@ -14,9 +16,9 @@ describe('toAgencyProfile', () => {
   });
 
   it('requires the tax id and the legal address, and nothing else', () => {
-    expect(toAgencyProfile(emptyAgencyProfile())).toEqual({ problems: ['Enter the tax id.', 'Enter the legal address.'] });
-    expect(toAgencyProfile({ ...emptyAgencyProfile(), tax_id: 'FR-1', legal_address: 'Paris' })).toEqual({
-      profile: { ...emptyAgencyProfile(), tax_id: 'FR-1', legal_address: 'Paris' },
+    expect(toAgencyProfile(empty)).toEqual({ problems: ['Enter the tax id.', 'Enter the legal address.'] });
+    expect(toAgencyProfile({ ...empty, tax_id: 'FR-1', legal_address: 'Paris' })).toEqual({
+      profile: { ...empty, tax_id: 'FR-1', legal_address: 'Paris' },
     });
   });
 
@@ -30,7 +32,7 @@ describe('toAgencyProfile', () => {
 describe('agencyProfileForm', () => {
   it('shows the fields the server left null as empty', () => {
     expect(agencyProfileForm({ tax_id: 'FR-1', legal_address: 'Paris', description: null })).toEqual({
-      ...emptyAgencyProfile(),
+      ...empty,
       tax_id: 'FR-1',
       legal_address: 'Paris',
     });

@@ -2,19 +2,14 @@ import { AgencyProfile, looksLikeEmail, plainTextProblem } from '@astro/shared';
 
 export type AgencyProfileResult = { profile: AgencyProfile } | { problems: string[] };
 
-/** The profile before the agency has written one. */
-export function emptyAgencyProfile(): AgencyProfile {
-  return { legal_name: '', tax_id: '', legal_address: '', contact_email: '', description: '' };
-}
-
-/** The form for a profile as the server sent it; a field the server leaves null shows empty. */
-export function agencyProfileForm(profile: { [field in keyof AgencyProfile]?: string | null }): AgencyProfile {
+/** The form for the profile the server sent (null before there is one); a null field shows empty. */
+export function agencyProfileForm(profile: { [field in keyof AgencyProfile]?: string | null } | null): AgencyProfile {
   return {
-    legal_name: profile.legal_name ?? '',
-    tax_id: profile.tax_id ?? '',
-    legal_address: profile.legal_address ?? '',
-    contact_email: profile.contact_email ?? '',
-    description: profile.description ?? '',
+    legal_name: profile?.legal_name ?? '',
+    tax_id: profile?.tax_id ?? '',
+    legal_address: profile?.legal_address ?? '',
+    contact_email: profile?.contact_email ?? '',
+    description: profile?.description ?? '',
   };
 }
 
