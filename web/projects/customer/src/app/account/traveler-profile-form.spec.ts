@@ -9,7 +9,13 @@ describe('toTravelerProfile', () => {
 
   it('refuses a contact email that is not one and invisible characters', () => {
     expect(toTravelerProfile({ phone: '555\u200B0100', contact_email: 'ada', emergency_contact: '', tax_id: '' })).toEqual({
-      problems: [expect.stringContaining('U+200B'), 'Enter a valid contact email.'],
+      problems: [expect.stringContaining('U+200B'), expect.stringMatching(/6 to 20 digits/), 'Enter a valid contact email.'],
+    });
+  });
+
+  it('wants a phone number to be one', () => {
+    expect(toTravelerProfile({ phone: '12', contact_email: '', emergency_contact: '', tax_id: '' })).toEqual({
+      problems: [expect.stringMatching(/6 to 20 digits/)],
     });
   });
 });

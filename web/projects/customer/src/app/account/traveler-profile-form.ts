@@ -1,4 +1,4 @@
-import { TravelerProfile, looksLikeEmail, plainTextProblem } from '@astro/shared';
+import { TravelerProfile, looksLikeEmail, phoneProblem, plainTextProblem } from '@astro/shared';
 
 /** The profile form as typed: every field a string, empty when left out. */
 export type TravelerProfileForm = { [field in keyof TravelerProfile]: string };
@@ -23,8 +23,8 @@ const labels: TravelerProfileForm = {
 };
 
 /**
- * Every field is optional (the tax id is for invoices); what is given is trimmed, plain text, and
- * the contact email looks like one. An empty field is sent as null.
+ * Every field is optional (the tax id is for invoices); what is given is trimmed, plain text, a
+ * phone number is one and the contact email looks like one. An empty field is sent as null.
  */
 export function toTravelerProfile(form: TravelerProfileForm): TravelerProfileResult {
   const problems: string[] = [];
@@ -35,6 +35,8 @@ export function toTravelerProfile(form: TravelerProfileForm): TravelerProfileRes
     const problem = plainTextProblem(labels[field], text);
     if (problem) problems.push(problem);
   }
+  const phone = profile.phone && phoneProblem(profile.phone);
+  if (phone) problems.push(phone);
   if (profile.contact_email && !looksLikeEmail(profile.contact_email)) problems.push('Enter a valid contact email.');
   return problems.length > 0 ? { problems } : { profile };
 }

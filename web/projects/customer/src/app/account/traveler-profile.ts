@@ -19,10 +19,10 @@ import { TravelerProfileForm, toTravelerProfile, travelerProfileForm } from './t
           <input name="contactEmail" type="email" [(ngModel)]="editor.form.contact_email" autocomplete="email" />
           <span class="muted">Where we write about your bookings, if not your sign-in email.</span>
         </label>
-        <label>Emergency contact (name and phone) <input name="emergencyContact" [(ngModel)]="editor.form.emergency_contact" /></label>
+        <label>Emergency contact (name and phone) <input name="emergencyContact" [(ngModel)]="editor.form.emergency_contact" maxlength="200" /></label>
         <label>
           Tax id
-          <input name="taxId" [(ngModel)]="editor.form.tax_id" />
+          <input name="taxId" [(ngModel)]="editor.form.tax_id" maxlength="64" />
           <span class="muted">Only if you need invoices in your name.</span>
         </label>
         @for (problem of editor.problems(); track problem) {

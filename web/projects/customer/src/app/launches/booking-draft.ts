@@ -1,4 +1,4 @@
-import { MAX_SEATS, Passenger, ageProblem, looksLikeEmail } from '@astro/shared';
+import { MAX_SEATS, Passenger, ageProblem, looksLikeEmail, phoneProblem } from '@astro/shared';
 
 export function emptyPassenger(): Passenger {
   return { name: '', email: '', phone: '', age: 30 };
@@ -17,7 +17,8 @@ export function passengerProblems(passengers: Passenger[], freeSeats: number): s
     const who = `Passenger ${index + 1}`;
     if (!passenger.name.trim()) problems.push(`${who}: enter a name.`);
     if (!looksLikeEmail(passenger.email)) problems.push(`${who}: enter a valid email.`);
-    if (!passenger.phone.trim()) problems.push(`${who}: enter a phone number.`);
+    const phone = phoneProblem(passenger.phone);
+    if (phone) problems.push(`${who}: ${phone}`);
     const age = ageProblem(Number(passenger.age));
     if (age) problems.push(`${who}: ${age}`);
   });

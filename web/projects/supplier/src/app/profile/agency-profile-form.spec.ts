@@ -15,16 +15,17 @@ describe('toAgencyProfile', () => {
     expect(toAgencyProfile(valid)).toEqual({ profile: { ...valid, legal_name: 'Orbital Tours SA', tax_id: 'FR-123' } });
   });
 
-  it('requires the tax id and the legal address, and nothing else', () => {
-    expect(toAgencyProfile(empty)).toEqual({ problems: ['Enter the tax id.', 'Enter the legal address.'] });
-    expect(toAgencyProfile({ ...empty, tax_id: 'FR-1', legal_address: 'Paris' })).toEqual({
-      profile: { ...empty, tax_id: 'FR-1', legal_address: 'Paris' },
+  it('requires the tax id, the legal address and the contact email, and nothing else', () => {
+    expect(toAgencyProfile(empty)).toEqual({
+      problems: ['Enter the tax id.', 'Enter the legal address.', 'Enter the contact email the platform writes to.'],
     });
+    const least = { ...empty, tax_id: 'FR-1', legal_address: 'Paris', contact_email: 'desk@orbital.test' };
+    expect(toAgencyProfile(least)).toEqual({ profile: least });
   });
 
   it('refuses a contact email that is not one, and control characters', () => {
     expect(toAgencyProfile({ ...valid, contact_email: 'desk', legal_name: 'Orbital\u202E' })).toEqual({
-      problems: ['Enter a valid contact email.', expect.stringContaining('U+202E')],
+      problems: ['Enter the contact email the platform writes to.', expect.stringContaining('U+202E')],
     });
   });
 });

@@ -14,8 +14,9 @@ export function agencyProfileForm(profile: { [field in keyof AgencyProfile]?: st
 }
 
 /**
- * Checks the profile with the admin API's rules (tax id and legal address required, a contact
- * email that is one) so that every problem shows at once, and trims it.
+ * Checks the profile with the admin API's rules (tax id, legal address and contact email required:
+ * the platform invoices the agency and writes to it there) so that every problem shows at once,
+ * and trims it.
  */
 export function toAgencyProfile(value: AgencyProfile): AgencyProfileResult {
   const profile: AgencyProfile = {
@@ -28,7 +29,7 @@ export function toAgencyProfile(value: AgencyProfile): AgencyProfileResult {
   const problems: string[] = [];
   if (!profile.tax_id) problems.push('Enter the tax id.');
   if (!profile.legal_address) problems.push('Enter the legal address.');
-  if (profile.contact_email && !looksLikeEmail(profile.contact_email)) problems.push('Enter a valid contact email.');
+  if (!looksLikeEmail(profile.contact_email)) problems.push('Enter the contact email the platform writes to.');
   for (const [what, text] of [
     ['The legal name', profile.legal_name],
     ['The tax id', profile.tax_id],

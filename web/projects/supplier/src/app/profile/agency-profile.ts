@@ -11,14 +11,18 @@ import { agencyProfileForm, toAgencyProfile } from './agency-profile-form';
     <section class="card narrow">
       <h1>Agency profile</h1>
       <form (ngSubmit)="editor.save()">
-        <label>Legal name <input name="legalName" [(ngModel)]="editor.form.legal_name" autocomplete="organization" /></label>
-        <label>Tax id (required) <input name="taxId" [(ngModel)]="editor.form.tax_id" required /></label>
+        <label>Legal name <input name="legalName" [(ngModel)]="editor.form.legal_name" autocomplete="organization" maxlength="200" /></label>
+        <label>Tax id (required) <input name="taxId" [(ngModel)]="editor.form.tax_id" maxlength="64" required /></label>
         <label>
           Legal address (required)
-          <input name="legalAddress" [(ngModel)]="editor.form.legal_address" autocomplete="street-address" required />
+          <input name="legalAddress" [(ngModel)]="editor.form.legal_address" autocomplete="street-address" maxlength="300" required />
         </label>
-        <label>Contact email <input name="contactEmail" type="email" [(ngModel)]="editor.form.contact_email" autocomplete="email" /></label>
-        <label>Description <textarea name="description" rows="4" [(ngModel)]="editor.form.description"></textarea></label>
+        <label>
+          Contact email (required)
+          <input name="contactEmail" type="email" [(ngModel)]="editor.form.contact_email" autocomplete="email" required />
+          <span class="muted">Where the platform writes to you about your launches.</span>
+        </label>
+        <label>Description <textarea name="description" rows="4" maxlength="2000" [(ngModel)]="editor.form.description"></textarea></label>
         @for (problem of editor.problems(); track problem) {
           <p class="error" role="alert">{{ problem }}</p>
         }

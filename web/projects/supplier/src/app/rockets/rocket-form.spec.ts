@@ -20,6 +20,9 @@ describe('toRocket', () => {
         problem: 'Enter a name, a model and a whole number of seats.',
       });
     }
+    expect(toRocket({ name: 'Selene', model: 'S2', capacity: 1_001, range: 'moon' })).toEqual({
+      problem: 'A rocket has at most 1,000 seats.',
+    });
     expect(toRocket({ name: '<b>Selene</b>', model: 'S2', capacity: 6, range: 'moon' })).toEqual({
       problem: expect.stringContaining('U+003C'),
     });

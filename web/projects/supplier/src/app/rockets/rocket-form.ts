@@ -1,4 +1,4 @@
-import { NewRocket, Rocket, RocketChanges, describeError, plainTextProblem, problemCode } from '@astro/shared';
+import { MAX_ROCKET_SEATS, NewRocket, Rocket, RocketChanges, describeError, plainTextProblem, problemCode } from '@astro/shared';
 
 /** The add and edit forms as typed (the seats field may hold a string while typing). */
 export interface RocketFormValue {
@@ -10,13 +10,16 @@ export interface RocketFormValue {
 
 export type RocketFormResult = { rocket: NewRocket } | { problem: string };
 
-/** Checks the form as the admin API does (the named maximum of seats stays the server's) and trims it. */
+/** Checks the form as the admin API does (up to its named maximum of seats) and trims it. */
 export function toRocket(value: RocketFormValue): RocketFormResult {
   const name = value.name.trim();
   const model = value.model.trim();
   const capacity = Number(value.capacity);
   if (!name || !model || !Number.isInteger(capacity) || capacity < 1) {
     return { problem: 'Enter a name, a model and a whole number of seats.' };
+  }
+  if (capacity > MAX_ROCKET_SEATS) {
+    return { problem: `A rocket has at most ${MAX_ROCKET_SEATS.toLocaleString('en-US')} seats.` };
   }
   const textProblem = plainTextProblem('The name', name) ?? plainTextProblem('The model', model);
   return textProblem ? { problem: textProblem } : { rocket: { name, model, capacity, range: value.range } };

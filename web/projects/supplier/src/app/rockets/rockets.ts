@@ -1,6 +1,6 @@
 import { Component, OnInit, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { AdminApi, Autofocus, REACHES, Rocket, describeError, reachName } from '@astro/shared';
+import { AdminApi, Autofocus, MAX_ROCKET_SEATS, REACHES, Rocket, describeError, reachName } from '@astro/shared';
 import { RocketFormValue, deactivationProblem, rocketChanges, toRocket } from './rocket-form';
 
 /** The agency's fleet: add a rocket, edit one, deactivate one that has no launch left to fly. */
@@ -14,7 +14,7 @@ import { RocketFormValue, deactivationProblem, rocketChanges, toRocket } from '.
       <form class="inline" (ngSubmit)="add()">
         <label>Name <input name="name" [(ngModel)]="form.name" required /></label>
         <label>Model <input name="model" [(ngModel)]="form.model" required /></label>
-        <label>Seats <input name="capacity" type="number" min="1" [(ngModel)]="form.capacity" required /></label>
+        <label>Seats <input name="capacity" type="number" min="1" [max]="maxSeats" [(ngModel)]="form.capacity" required /></label>
         <label>
           Range
           <select name="range" [(ngModel)]="form.range">
@@ -68,7 +68,7 @@ import { RocketFormValue, deactivationProblem, rocketChanges, toRocket } from '.
                 <form class="inline card" data-testid="rocket-edit" (ngSubmit)="save(rocket)" [attr.aria-label]="'Edit ' + rocket.name" astroAutofocus>
                   <label>Name <input name="editName" [(ngModel)]="draft.name" /></label>
                   <label>Model <input name="editModel" [(ngModel)]="draft.model" /></label>
-                  <label>Seats <input name="editCapacity" type="number" min="1" [(ngModel)]="draft.capacity" /></label>
+                  <label>Seats <input name="editCapacity" type="number" min="1" [max]="maxSeats" [(ngModel)]="draft.capacity" /></label>
                   <label>
                     Range
                     <select name="editRange" [(ngModel)]="draft.range">
@@ -93,6 +93,7 @@ import { RocketFormValue, deactivationProblem, rocketChanges, toRocket } from '.
 export class Rockets implements OnInit {
   private readonly api = inject(AdminApi);
   protected readonly reaches = REACHES;
+  protected readonly maxSeats = MAX_ROCKET_SEATS;
   protected readonly reachName = reachName;
   protected readonly rockets = signal<Rocket[]>([]);
   protected readonly problem = signal<string | null>(null);
