@@ -1,5 +1,11 @@
-//! The one clock every time-driven rule reads (bookable, refunds, listing by date). Roles are
-//! given a `SharedClock`; production uses the system time, tests a clock they can move.
+//! The one clock every time-driven rule reads (bookable, refunds, listing by date, the
+//! lifecycle's dates, the scheduler's decisions). Roles are given a `SharedClock`; production
+//! uses the system time, tests a clock they can move.
+//!
+//! What measures elapsed machine time rather than the business calendar stays on the system time
+//! on purpose: actor heartbeats, outbox and relay grace periods, access-token and refresh-token
+//! expiry and the revoked sessions kept for them (a moved clock must not keep a token alive for
+//! months), and the write times of records (events, logs, sync jobs).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};

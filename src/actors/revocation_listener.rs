@@ -10,7 +10,8 @@ use chrono::Utc;
 use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
 use crate::auth::RevokedSessions;
 use crate::storage::amqp::Bus;
-use crate::storage::amqp::events::{SESSION_REVOKED, SessionRevoked};
+use crate::storage::amqp::Consumer;
+use crate::storage::amqp::events::SessionRevoked;
 use crate::storage::mongo::system::RevokedSessionsReader;
 
 pub const REVOCATION_LISTENER: &str = "session-revocation-listener";
@@ -58,7 +59,7 @@ impl Actor for RevocationListener {
         let registry = self.registry.clone();
         let listen = async move {
             let queue = bus
-                .declare_private_queue(&[SESSION_REVOKED])
+                .declare_queue(Consumer::SessionBroadcast)
                 .await
                 .map_err(|error| error.to_string())?;
             let mut stream = bus

@@ -321,11 +321,16 @@ impl SeatInventory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
+    use chrono::{Duration, TimeZone};
+
+    /// Tests read a fixed instant, never the system time.
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 1, 15, 12, 0, 0).unwrap()
+    }
 
     /// A launch in this status, dated far ahead.
     fn open(status: LaunchStatus) -> SaleMoment {
-        let now = Utc::now();
+        let now = now();
         SaleMoment {
             status,
             launch_at: now + Duration::days(400),
@@ -335,7 +340,7 @@ mod tests {
 
     #[test]
     fn a_launch_whose_date_has_come_sells_nothing_whatever_its_status() {
-        let launch_at = Utc::now();
+        let launch_at = now();
         let moment = |status, now| SaleMoment {
             status,
             launch_at,
@@ -411,7 +416,7 @@ mod tests {
 
     #[test]
     fn refunds_follow_the_schedule() {
-        let now = Utc::now();
+        let now = now();
         let total = 1_000_000;
         let far = refund_for_cancellation(total, now, now + Duration::days(400));
         assert_eq!(

@@ -2,8 +2,10 @@
 //! types carry the proof afterwards.
 
 pub mod booking;
+pub mod invoice;
 pub mod launch;
 pub mod login_throttle;
+pub mod money;
 pub mod text;
 pub mod user;
 

@@ -11,13 +11,7 @@ use serde::Serialize;
 use crate::actors::health::{ActorRecord, ActorRegistry};
 use crate::http::auth::{Authorized, only};
 use crate::http::error::ApiError;
-
-/// A store a role depends on, asked whether it answers.
-#[async_trait::async_trait]
-pub trait ReadinessCheck: Send + Sync + 'static {
-    fn name(&self) -> &'static str;
-    async fn check(&self) -> Result<(), String>;
-}
+use crate::storage::ReadinessCheck;
 
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 

@@ -10,17 +10,19 @@ use utoipa::OpenApi;
 
 use crate::actors::health::ActorRegistry;
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
-use crate::actors::sync::admin::{ADMIN_SYNC_QUEUE, AdminSyncHandler};
+use crate::actors::sync::admin::AdminSyncHandler;
 use crate::actors::sync::outbox_relay::Flush;
 use crate::actors::sync::{EventConsumer, OutboxRelay};
 use crate::config::Role;
 use crate::http::admin::{self, AdminState};
-use crate::http::health::{HealthState, ReadinessCheck};
+use crate::http::health::HealthState;
 use crate::http::openapi::BearerSecurity;
 use crate::roles::scheduler::{flush_audit_log, start_audit_log};
 use crate::roles::{
     BusReadiness, RoleContext, RunningRole, StopAction, serve, start_revocation_listener,
 };
+use crate::storage::ReadinessCheck;
+use crate::storage::amqp::Consumer;
 use crate::storage::postgres::PostgresReadiness;
 use crate::storage::postgres::outbox::PostgresOutbox;
 
@@ -65,7 +67,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                 EventConsumer::new(
                     "admin-sync-consumer",
                     consumer_bus.clone(),
-                    &ADMIN_SYNC_QUEUE,
+                    Consumer::AdminSync,
                     handler.clone(),
                     consumer_registry.clone(),
                     "admin",

@@ -13,17 +13,19 @@ use crate::actors::launch::broadcast_listener::{BROADCAST_LISTENER, BroadcastLis
 use crate::actors::launch::directory::LaunchDependencies;
 use crate::actors::launch::{LaunchBoard, LaunchDirectory};
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
-use crate::actors::sync::customer::{BookingOutbox, CUSTOMER_SYNC_QUEUE, CustomerSyncHandler};
+use crate::actors::sync::customer::{BookingOutbox, CustomerSyncHandler};
 use crate::actors::sync::outbox_relay::Flush;
 use crate::actors::sync::{EventConsumer, OutboxRelay};
 use crate::config::Role;
 use crate::http::customer::{self, CustomerState};
-use crate::http::health::{HealthState, ReadinessCheck};
+use crate::http::health::HealthState;
 use crate::http::openapi::BearerSecurity;
 use crate::roles::scheduler::{flush_audit_log, start_audit_log};
 use crate::roles::{
     BusReadiness, RoleContext, RunningRole, StopAction, serve, start_revocation_listener,
 };
+use crate::storage::ReadinessCheck;
+use crate::storage::amqp::Consumer;
 use crate::storage::mongo::MongoReadiness;
 use crate::storage::mongo::customer::CustomerStore;
 
@@ -109,7 +111,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
                 EventConsumer::new(
                     "customer-sync-consumer",
                     consumer_bus.clone(),
-                    &CUSTOMER_SYNC_QUEUE,
+                    Consumer::CustomerSync,
                     handler.clone(),
                     consumer_registry.clone(),
                     "customer",

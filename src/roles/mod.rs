@@ -207,7 +207,7 @@ async fn openapi_json(document: web::Data<OpenApiDocument>) -> web::Json<OpenApi
 pub struct BusReadiness(pub Bus);
 
 #[async_trait::async_trait]
-impl crate::http::health::ReadinessCheck for BusReadiness {
+impl crate::storage::ReadinessCheck for BusReadiness {
     fn name(&self) -> &'static str {
         "broker"
     }

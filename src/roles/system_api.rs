@@ -10,24 +10,24 @@ use chrono::Utc;
 use utoipa::OpenApi;
 
 use crate::actors::health::ActorRegistry;
-use crate::actors::mailer::{MAILER_QUEUE, MailerHandler};
+use crate::actors::mailer::MailerHandler;
 use crate::actors::supervisor::{ActorChild, AddressSlot, Supervisor};
 use crate::actors::sync::outbox_relay::Flush;
-use crate::actors::sync::system::{
-    AUDIT_LOG_QUEUE, AuditLogWriter, RevocationOutbox, SYNC_JOBS_QUEUE, SyncJobRecorder, UserOutbox,
-};
-use crate::actors::sync::{ConsumerShutdown, EventConsumer, EventHandler, Outbox, OutboxRelay};
+use crate::actors::sync::system::{AuditLogWriter, RevocationOutbox, SyncJobRecorder, UserOutbox};
+use crate::actors::sync::{ConsumerShutdown, EventConsumer, EventHandler, OutboxRelay};
 use crate::config::{Role, Settings};
 use crate::domain::login_throttle::LoginThrottle;
 use crate::domain::user::{AccountStatus, Email, Password, PersonName, UserRole};
-use crate::http::health::{HealthState, ReadinessCheck};
+use crate::http::health::HealthState;
 use crate::http::openapi::BearerSecurity;
 use crate::http::system::{self, SystemState};
 use crate::roles::scheduler::{flush_audit_log, start_audit_log};
 use crate::roles::{
     BusReadiness, RoleContext, RunningRole, StopAction, serve, start_revocation_listener,
 };
-use crate::storage::amqp::{Bus, QueueSpec};
+use crate::storage::Outbox;
+use crate::storage::ReadinessCheck;
+use crate::storage::amqp::{Bus, Consumer};
 use crate::storage::mongo::MongoReadiness;
 use crate::storage::mongo::system::{SystemStore, UserDocument};
 use crate::storage::smtp::Mailer;
@@ -45,7 +45,7 @@ struct SystemApi;
 fn consumer(
     name: &'static str,
     bus: Bus,
-    queue: &'static QueueSpec,
+    queue: Consumer,
     handler: Arc<dyn EventHandler>,
     registry: ActorRegistry,
     shutdown: ConsumerShutdown,
@@ -131,7 +131,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
             .with_child(consumer(
                 "system-audit-log-writer",
                 bus.clone(),
-                &AUDIT_LOG_QUEUE,
+                Consumer::SystemAuditLog,
                 Arc::new(AuditLogWriter {
                     store: store.clone(),
                 }),
@@ -141,7 +141,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
             .with_child(consumer(
                 "system-sync-job-recorder",
                 bus.clone(),
-                &SYNC_JOBS_QUEUE,
+                Consumer::SystemSyncJobs,
                 Arc::new(SyncJobRecorder {
                     store: store.clone(),
                 }),
@@ -151,7 +151,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
             .with_child(consumer(
                 "system-mailer",
                 bus,
-                &MAILER_QUEUE,
+                Consumer::SystemMailer,
                 Arc::new(MailerHandler {
                     store: store.clone(),
                     mailer,

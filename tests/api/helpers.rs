@@ -3,10 +3,6 @@
 
 use std::time::Duration;
 
-use astro_bookings::actors::mailer::MAILER_QUEUE;
-use astro_bookings::actors::sync::admin::ADMIN_SYNC_QUEUE;
-use astro_bookings::actors::sync::customer::CUSTOMER_SYNC_QUEUE;
-use astro_bookings::actors::sync::system::{AUDIT_LOG_QUEUE, SYNC_JOBS_QUEUE};
 use astro_bookings::app::Application;
 use astro_bookings::auth::{AccessClaims, TokenIssuer};
 use astro_bookings::config::{Role, Settings};
@@ -217,17 +213,10 @@ impl TestApp {
 
     async fn delete_broker_namespace(&self) {
         let settings = &self.settings;
-        let queues = [
-            &CUSTOMER_SYNC_QUEUE,
-            &ADMIN_SYNC_QUEUE,
-            &AUDIT_LOG_QUEUE,
-            &SYNC_JOBS_QUEUE,
-            &MAILER_QUEUE,
-        ];
         let bus = Bus::connect(settings.amqp_url.expose(), &settings.amqp_namespace)
             .await
             .expect("broker reachable");
-        bus.delete_namespace(&queues)
+        bus.delete_namespace()
             .await
             .expect("test namespace deleted");
         bus.close().await;

@@ -8,6 +8,7 @@ use actix::{Actor, ActorContext, ActorFutureExt, AsyncContext, Context, WrapFutu
 
 use super::directory::LaunchDirectory;
 use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
+use crate::storage::amqp::Consumer;
 use crate::storage::amqp::events::{
     LAUNCH_CHANGED, LAUNCH_SCHEDULED, LAUNCH_SEATS_CHANGED, LaunchSeatsChanged, LaunchSnapshot,
 };
@@ -77,7 +78,7 @@ impl Actor for BroadcastListener {
         let process_id = self.process_id.clone();
         let listen = async move {
             let queue = bus
-                .declare_private_queue(&[LAUNCH_SEATS_CHANGED, LAUNCH_SCHEDULED, LAUNCH_CHANGED])
+                .declare_queue(Consumer::LaunchBroadcast)
                 .await
                 .map_err(|error| error.to_string())?;
             let mut stream = bus

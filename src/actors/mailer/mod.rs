@@ -11,27 +11,17 @@ use chrono::Utc;
 use crate::actors::sync::{EventHandler, HandlerError};
 use crate::domain::booking::CancellationCause;
 use crate::domain::launch::LaunchStatus;
+use crate::storage::amqp::EventEnvelope;
 use crate::storage::amqp::events::{
     BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed, LAUNCH_CHANGED,
     LaunchSnapshot, USER_REGISTERED, UserRegistered,
 };
-use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::mongo::system::{NotificationDocument, NotificationStatus, SystemStore};
 use crate::storage::smtp::Mailer;
 use templates::{
     BOOKING_CANCELLED_AGENCY, BOOKING_CANCELLED_TRAVELER, BOOKING_CONFIRMED_AGENCY,
     BOOKING_CONFIRMED_TRAVELER, LAUNCH_ABORTED_AGENCY, LAUNCH_ABORTED_TRAVELER, Template, WELCOME,
     dollars, render,
-};
-
-pub static MAILER_QUEUE: QueueSpec = QueueSpec {
-    name: "system.mailer",
-    bindings: &[
-        USER_REGISTERED,
-        BOOKING_CONFIRMED,
-        BOOKING_CANCELLED,
-        LAUNCH_CHANGED,
-    ],
 };
 
 const SEND_ATTEMPTS: u32 = 4;
@@ -265,10 +255,6 @@ impl MailerHandler {
 
 #[async_trait::async_trait]
 impl EventHandler for MailerHandler {
-    fn sync_target(&self) -> Option<&'static str> {
-        None
-    }
-
     #[tracing::instrument(skip_all, fields(event_type = %event.event_type, event_id = %event.event_id))]
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
         for email in self.emails_for(event)? {

@@ -4,17 +4,12 @@
 use sqlx::PgPool;
 
 use crate::actors::sync::{EventHandler, HandlerError};
+use crate::storage::amqp::EventEnvelope;
 use crate::storage::amqp::events::{
     BOOKING_CANCELLED, BOOKING_CONFIRMED, BookingCancelled, BookingConfirmed, USER_REGISTERED,
     UserRegistered,
 };
-use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::postgres::{bookings, profiles};
-
-pub static ADMIN_SYNC_QUEUE: QueueSpec = QueueSpec {
-    name: "admin.sync",
-    bindings: &[USER_REGISTERED, BOOKING_CONFIRMED, BOOKING_CANCELLED],
-};
 
 pub struct AdminSyncHandler {
     pub pool: PgPool,
@@ -32,10 +27,6 @@ fn classify(error: sqlx::Error) -> HandlerError {
 
 #[async_trait::async_trait]
 impl EventHandler for AdminSyncHandler {
-    fn sync_target(&self) -> Option<&'static str> {
-        Some("operations_db")
-    }
-
     #[tracing::instrument(skip_all, fields(event_type = %event.event_type, event_id = %event.event_id))]
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
         let malformed = |error: serde_json::Error| {

@@ -10,7 +10,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
 use crate::storage::amqp::events::{SYNC_JOB_PROGRESSED, SyncJobProgressed, SyncJobStatus};
-use crate::storage::amqp::{Bus, EventEnvelope, Origin, QueueSpec};
+use crate::storage::amqp::{Bus, Consumer, EventEnvelope, Origin};
 
 const MAX_ATTEMPTS: u32 = 5;
 const FIRST_RETRY_DELAY: Duration = Duration::from_millis(200);
@@ -48,16 +48,13 @@ impl ConsumerShutdown {
 
 #[async_trait::async_trait]
 pub trait EventHandler: Send + Sync + 'static {
-    /// The store this handler writes to, named in sync jobs (`operations_db`, `customer_db`, …).
-    /// `None` when the events it handles are not sync jobs (emails, logs).
-    fn sync_target(&self) -> Option<&'static str>;
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError>;
 }
 
 pub struct EventConsumer {
     name: String,
     bus: Bus,
-    queue: &'static QueueSpec,
+    queue: Consumer,
     handler: Arc<dyn EventHandler>,
     registry: ActorRegistry,
     service: &'static str,
@@ -68,7 +65,7 @@ impl EventConsumer {
     pub fn new(
         name: impl Into<String>,
         bus: Bus,
-        queue: &'static QueueSpec,
+        queue: Consumer,
         handler: Arc<dyn EventHandler>,
         registry: ActorRegistry,
         service: &'static str,
@@ -122,13 +119,13 @@ async fn process(
     bus: &Bus,
     service: &str,
     handler: &dyn EventHandler,
+    target: Option<&'static str>,
     event: &EventEnvelope,
 ) -> bool {
     let mut attempts = 0;
     loop {
         attempts += 1;
         let outcome = handler.handle(event).await;
-        let target = handler.sync_target();
         match outcome {
             Ok(()) => {
                 if let Some(target) = target {
@@ -235,7 +232,8 @@ impl Actor for EventConsumer {
                         continue;
                     }
                 };
-                let applied = process(&bus, service, handler.as_ref(), &event).await;
+                let applied =
+                    process(&bus, service, handler.as_ref(), queue.sync_target(), &event).await;
                 let settled = if applied {
                     received.ack().await
                 } else {

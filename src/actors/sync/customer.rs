@@ -4,19 +4,15 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::actors::launch::LaunchDirectory;
-use crate::actors::sync::{EventHandler, HandlerError, Outbox};
+use crate::actors::sync::{EventHandler, HandlerError};
 use crate::domain::user::UserRole;
+use crate::storage::Outbox;
+use crate::storage::amqp::EventEnvelope;
 use crate::storage::amqp::events::{
     LAUNCH_CHANGED, LAUNCH_SCHEDULED, LaunchSnapshot, USER_REGISTERED, UserRegistered,
 };
-use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::mongo::customer::{
     BookingDocument, CustomerStore, LaunchDocument, OutboxEntry,
-};
-
-pub static CUSTOMER_SYNC_QUEUE: QueueSpec = QueueSpec {
-    name: "customer.sync",
-    bindings: &[USER_REGISTERED, LAUNCH_SCHEDULED, LAUNCH_CHANGED],
 };
 
 pub struct CustomerSyncHandler {
@@ -34,10 +30,6 @@ fn unreachable_store(error: mongodb::error::Error) -> HandlerError {
 
 #[async_trait::async_trait]
 impl EventHandler for CustomerSyncHandler {
-    fn sync_target(&self) -> Option<&'static str> {
-        Some("customer_db")
-    }
-
     #[tracing::instrument(skip_all, fields(event_type = %event.event_type, event_id = %event.event_id))]
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
         match event.event_type.as_str() {

@@ -5,7 +5,7 @@ pub mod consumer;
 pub mod outbox_relay;
 
 pub use consumer::{ConsumerShutdown, EventConsumer, EventHandler, HandlerError};
-pub use outbox_relay::{Outbox, OutboxRelay};
+pub use outbox_relay::OutboxRelay;
 pub mod admin;
 pub mod customer;
 pub mod system;

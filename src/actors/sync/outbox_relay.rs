@@ -11,6 +11,7 @@ use actix::{
 };
 
 use crate::actors::health::{ActorRegistry, ActorState, HEARTBEAT_INTERVAL};
+use crate::storage::Outbox;
 use crate::storage::amqp::{Bus, EventEnvelope};
 
 const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(500);
@@ -19,20 +20,6 @@ const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// between only publishes those events again.
 const MARK_INTERVAL: Duration = Duration::from_millis(250);
 const BATCH: i64 = 200;
-
-/// A store's outbox: entries not yet published, and the mark that they were.
-#[async_trait::async_trait]
-pub trait Outbox: Send + Sync + 'static {
-    async fn unpublished(&self, limit: i64) -> anyhow::Result<Vec<EventEnvelope>>;
-    /// Called once the broker confirmed every one of these events.
-    async fn mark_published(&self, events: &[EventEnvelope]) -> anyhow::Result<()>;
-    /// Called once the broker confirmed every event handed over (see `Publish`) under these
-    /// outbox keys: the writer named its records, so none has to be looked up. Only an outbox
-    /// whose writer hands its events over takes this.
-    async fn mark_handed(&self, keys: &[String]) -> anyhow::Result<()> {
-        anyhow::bail!("this outbox takes no handed events ({} keys)", keys.len())
-    }
-}
 
 pub struct OutboxRelay {
     name: String,

@@ -4,28 +4,15 @@
 
 use chrono::Utc;
 
-use crate::actors::sync::{EventHandler, HandlerError, Outbox};
+use crate::actors::sync::{EventHandler, HandlerError};
 use crate::domain::user::UserRole;
+use crate::storage::Outbox;
+use crate::storage::amqp::EventEnvelope;
 use crate::storage::amqp::events::{
-    BOOKING_CONFIRMED, LAUNCH_SCHEDULED, LOGS_RECORDED, LogsRecorded, SYNC_JOB_PROGRESSED,
-    SessionRevoked, SyncJobProgressed, SyncJobStatus, USER_REGISTERED, UserRegistered,
+    self, LogsRecorded, SYNC_JOB_PROGRESSED, SessionRevoked, SyncJobProgressed, SyncJobStatus,
+    USER_REGISTERED, UserRegistered,
 };
-use crate::storage::amqp::{EventEnvelope, QueueSpec};
 use crate::storage::mongo::system::{LogDocument, SyncJobDocument, SystemStore};
-
-pub static AUDIT_LOG_QUEUE: QueueSpec = QueueSpec {
-    name: "system.audit-log",
-    bindings: &[LOGS_RECORDED],
-};
-pub static SYNC_JOBS_QUEUE: QueueSpec = QueueSpec {
-    name: "system.sync-jobs",
-    bindings: &[
-        USER_REGISTERED,
-        LAUNCH_SCHEDULED,
-        BOOKING_CONFIRMED,
-        SYNC_JOB_PROGRESSED,
-    ],
-};
 
 fn transient(error: mongodb::error::Error) -> HandlerError {
     HandlerError::Transient(error.to_string())
@@ -41,10 +28,6 @@ pub struct AuditLogWriter {
 
 #[async_trait::async_trait]
 impl EventHandler for AuditLogWriter {
-    fn sync_target(&self) -> Option<&'static str> {
-        None
-    }
-
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
         let shipped: LogsRecorded = event.data_as().map_err(malformed)?;
         let documents: Vec<LogDocument> = shipped
@@ -60,23 +43,22 @@ impl EventHandler for AuditLogWriter {
     }
 }
 
-/// The stores a change must reach, by event.
+/// The stores a change must reach: the registry's, except that only a traveller's registration
+/// reaches the customer DB.
 pub fn sync_targets(event: &EventEnvelope) -> Vec<&'static str> {
-    match event.event_type.as_str() {
-        USER_REGISTERED => {
-            let is_traveler = event
-                .data_as::<UserRegistered>()
-                .is_ok_and(|user| user.role == UserRole::Traveler);
-            if is_traveler {
-                vec!["operations_db", "customer_db"]
-            } else {
-                vec!["operations_db"]
-            }
-        }
-        LAUNCH_SCHEDULED => vec!["customer_db"],
-        BOOKING_CONFIRMED => vec!["operations_db"],
-        _ => Vec::new(),
+    let targets = events::sync_targets(&event.event_type);
+    let is_traveler = || {
+        event
+            .data_as::<UserRegistered>()
+            .is_ok_and(|user| user.role == UserRole::Traveler)
+    };
+    if event.event_type == USER_REGISTERED && !is_traveler() {
+        return targets
+            .into_iter()
+            .filter(|target| *target != "customer_db")
+            .collect();
     }
+    targets
 }
 
 pub struct SyncJobRecorder {
@@ -138,10 +120,6 @@ impl SyncJobRecorder {
 
 #[async_trait::async_trait]
 impl EventHandler for SyncJobRecorder {
-    fn sync_target(&self) -> Option<&'static str> {
-        None
-    }
-
     async fn handle(&self, event: &EventEnvelope) -> Result<(), HandlerError> {
         if event.event_type == SYNC_JOB_PROGRESSED {
             return self.progress(event).await;
@@ -212,6 +190,7 @@ impl Outbox for RevocationOutbox {
 mod tests {
     use super::*;
     use crate::storage::amqp::Origin;
+    use crate::storage::amqp::events::{BOOKING_CANCELLED, LAUNCH_SCHEDULED, LOGS_RECORDED};
 
     fn event(event_type: &str, data: serde_json::Value) -> EventEnvelope {
         EventEnvelope::new(
@@ -243,6 +222,10 @@ mod tests {
         assert_eq!(
             sync_targets(&event(LAUNCH_SCHEDULED, serde_json::Value::Null)),
             vec!["customer_db"]
+        );
+        assert_eq!(
+            sync_targets(&event(BOOKING_CANCELLED, serde_json::Value::Null)),
+            vec!["operations_db"]
         );
         assert!(sync_targets(&event(LOGS_RECORDED, serde_json::Value::Null)).is_empty());
     }

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use std::any::type_name;
+
 pub const USER_REGISTERED: &str = "user.registered.v1";
 pub const LAUNCH_SCHEDULED: &str = "launch.scheduled.v1";
 /// A launch's details or status changed on the admin side (for instance, it was aborted).
@@ -23,6 +25,201 @@ pub const SYNC_JOB_PROGRESSED: &str = "sync_job.progressed.v1";
 /// A session was revoked (logout, a reused refresh token, a disabled account): every process of
 /// every role refuses its access tokens from then on.
 pub const SESSION_REVOKED: &str = "session.revoked.v1";
+
+/// Who consumes integration events: a durable queue shared by the processes of one role (each
+/// event reaches one of them), or a private queue that every process declares for itself (a
+/// broadcast: each event reaches all of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consumer {
+    /// The customer DB's copy of launches and travellers.
+    CustomerSync,
+    /// The operations DB's copy of users and bookings.
+    AdminSync,
+    /// Log entries of every role, into the system DB.
+    SystemAuditLog,
+    /// Sync jobs: every change that must reach another store, and its progress.
+    SystemSyncJobs,
+    /// Emails.
+    SystemMailer,
+    /// Every customer-API process's board and launch actors.
+    LaunchBroadcast,
+    /// Every process's list of revoked sessions.
+    SessionBroadcast,
+}
+
+impl Consumer {
+    /// The consumers with a durable queue, the ones a namespace's deletion removes.
+    pub const DURABLE: [Consumer; 5] = [
+        Consumer::CustomerSync,
+        Consumer::AdminSync,
+        Consumer::SystemAuditLog,
+        Consumer::SystemSyncJobs,
+        Consumer::SystemMailer,
+    ];
+
+    /// The durable queue's name within the namespace; `None` for a broadcast's private queue.
+    pub fn queue_name(self) -> Option<&'static str> {
+        match self {
+            Consumer::CustomerSync => Some("customer.sync"),
+            Consumer::AdminSync => Some("admin.sync"),
+            Consumer::SystemAuditLog => Some("system.audit-log"),
+            Consumer::SystemSyncJobs => Some("system.sync-jobs"),
+            Consumer::SystemMailer => Some("system.mailer"),
+            Consumer::LaunchBroadcast | Consumer::SessionBroadcast => None,
+        }
+    }
+
+    /// The store this consumer writes, as sync jobs name it; `None` for consumers whose events
+    /// are not sync jobs (emails, logs, broadcasts to memory).
+    pub fn sync_target(self) -> Option<&'static str> {
+        match self {
+            Consumer::CustomerSync => Some("customer_db"),
+            Consumer::AdminSync => Some("operations_db"),
+            _ => None,
+        }
+    }
+
+    /// The event types bound to this consumer's queue, read from the registry.
+    pub fn bindings(self) -> Vec<&'static str> {
+        EVENTS
+            .iter()
+            .filter(|spec| spec.consumers.contains(&self))
+            .map(|spec| spec.name)
+            .collect()
+    }
+}
+
+/// One integration event: its routing key (`<name>.v<version>`), version, the type its `data`
+/// decodes to, and who consumes it.
+pub struct EventSpec {
+    pub name: &'static str,
+    pub version: u32,
+    pub payload: fn() -> &'static str,
+    pub consumers: &'static [Consumer],
+}
+
+const fn event(
+    name: &'static str,
+    version: u32,
+    payload: fn() -> &'static str,
+    consumers: &'static [Consumer],
+) -> EventSpec {
+    EventSpec {
+        name,
+        version,
+        payload,
+        consumers,
+    }
+}
+
+/// Every integration event, the one list the queues' bindings and the sync jobs are read from.
+pub static EVENTS: &[EventSpec] = &[
+    event(
+        USER_REGISTERED,
+        1,
+        type_name::<UserRegistered>,
+        &[
+            Consumer::AdminSync,
+            Consumer::CustomerSync,
+            Consumer::SystemSyncJobs,
+            Consumer::SystemMailer,
+        ],
+    ),
+    event(
+        LAUNCH_SCHEDULED,
+        1,
+        type_name::<LaunchSnapshot>,
+        &[
+            Consumer::CustomerSync,
+            Consumer::LaunchBroadcast,
+            Consumer::SystemSyncJobs,
+        ],
+    ),
+    event(
+        LAUNCH_CHANGED,
+        1,
+        type_name::<LaunchSnapshot>,
+        &[
+            Consumer::CustomerSync,
+            Consumer::LaunchBroadcast,
+            Consumer::SystemSyncJobs,
+            Consumer::SystemMailer,
+        ],
+    ),
+    event(
+        BOOKING_CONFIRMED,
+        1,
+        type_name::<BookingConfirmed>,
+        &[
+            Consumer::AdminSync,
+            Consumer::SystemSyncJobs,
+            Consumer::SystemMailer,
+        ],
+    ),
+    event(
+        BOOKING_CANCELLED,
+        1,
+        type_name::<BookingCancelled>,
+        &[
+            Consumer::AdminSync,
+            Consumer::SystemSyncJobs,
+            Consumer::SystemMailer,
+        ],
+    ),
+    event(
+        BOOKING_LAUNCH_CHANGED,
+        1,
+        type_name::<BookingLaunchChanged>,
+        &[Consumer::SystemMailer],
+    ),
+    event(
+        LAUNCH_VIP_NOTICE,
+        1,
+        type_name::<LaunchVipNotice>,
+        &[Consumer::SystemMailer],
+    ),
+    event(
+        LAUNCH_SEATS_CHANGED,
+        1,
+        type_name::<LaunchSeatsChanged>,
+        &[Consumer::LaunchBroadcast],
+    ),
+    event(
+        LOGS_RECORDED,
+        1,
+        type_name::<LogsRecorded>,
+        &[Consumer::SystemAuditLog],
+    ),
+    event(
+        SYNC_JOB_PROGRESSED,
+        1,
+        type_name::<SyncJobProgressed>,
+        &[Consumer::SystemSyncJobs],
+    ),
+    event(
+        SESSION_REVOKED,
+        1,
+        type_name::<SessionRevoked>,
+        &[Consumer::SessionBroadcast],
+    ),
+];
+
+/// The registry's entry for an event type.
+pub fn spec(event_type: &str) -> Option<&'static EventSpec> {
+    EVENTS.iter().find(|spec| spec.name == event_type)
+}
+
+/// The stores an event must reach, from the registry: each store-writing consumer bound to it.
+pub fn sync_targets(event_type: &str) -> Vec<&'static str> {
+    spec(event_type)
+        .map(|spec| {
+            spec.consumers
+                .iter()
+                .filter_map(|consumer| consumer.sync_target())
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// Who caused a change: the service, the user (if any) and what they did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,4 +438,57 @@ pub enum SyncJobStatus {
     Running,
     Completed,
     Failed,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_event_is_named_once_with_its_version() {
+        let mut names = HashSet::new();
+        for spec in EVENTS {
+            assert!(names.insert(spec.name), "{} twice", spec.name);
+            assert!(
+                spec.name.ends_with(&format!(".v{}", spec.version)),
+                "{} is not version {}",
+                spec.name,
+                spec.version
+            );
+            assert!(!spec.consumers.is_empty(), "{} has no consumer", spec.name);
+            assert!((spec.payload)().contains("events::"));
+        }
+    }
+
+    #[test]
+    fn every_change_that_reaches_a_store_is_a_sync_job() {
+        for spec in EVENTS {
+            if !sync_targets(spec.name).is_empty() {
+                assert!(
+                    spec.consumers.contains(&Consumer::SystemSyncJobs),
+                    "{} reaches a store but is not recorded as a sync job",
+                    spec.name
+                );
+            }
+        }
+        assert_eq!(sync_targets(LAUNCH_CHANGED), vec!["customer_db"]);
+        assert_eq!(sync_targets(BOOKING_CANCELLED), vec!["operations_db"]);
+        assert!(sync_targets(LOGS_RECORDED).is_empty());
+    }
+
+    #[test]
+    fn queues_are_bound_from_the_registry() {
+        assert_eq!(
+            Consumer::CustomerSync.bindings(),
+            vec![USER_REGISTERED, LAUNCH_SCHEDULED, LAUNCH_CHANGED]
+        );
+        assert_eq!(
+            Consumer::LaunchBroadcast.bindings(),
+            vec![LAUNCH_SCHEDULED, LAUNCH_CHANGED, LAUNCH_SEATS_CHANGED]
+        );
+        for consumer in Consumer::DURABLE {
+            assert!(consumer.queue_name().is_some());
+        }
+    }
 }

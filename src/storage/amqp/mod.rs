@@ -16,7 +16,7 @@ use lapin::options::{
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
 
-pub use events::{EventEnvelope, Origin};
+pub use events::{Consumer, EventEnvelope, Origin};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -28,12 +28,6 @@ pub enum BusError {
     Encoding(#[from] serde_json::Error),
     #[error("the broker connection was closed for shutdown")]
     Closed,
-}
-
-/// A queue a role consumes, and the event types it wants.
-pub struct QueueSpec {
-    pub name: &'static str,
-    pub bindings: &'static [&'static str],
 }
 
 /// A live connection and its confirming publish channel.
@@ -229,9 +223,13 @@ impl Bus {
             .await?)
     }
 
-    /// Declares a durable queue (dead-lettering to the DLQ) bound to the given event types.
-    pub async fn declare_queue(&self, spec: &QueueSpec) -> Result<String, BusError> {
-        let name = self.queue_name(spec.name);
+    /// Declares a consumer's queue (dead-lettering to the DLQ) bound to its event types in the
+    /// registry: durable and shared, or private to this process for a broadcast.
+    pub async fn declare_queue(&self, consumer: Consumer) -> Result<String, BusError> {
+        let Some(queue_name) = consumer.queue_name() else {
+            return self.declare_private_queue(&consumer.bindings()).await;
+        };
+        let name = self.queue_name(queue_name);
         let mut arguments = FieldTable::default();
         arguments.insert(
             ShortString::from("x-dead-letter-exchange"),
@@ -245,12 +243,12 @@ impl Bus {
                 arguments,
             )
             .await?;
-        for binding in spec.bindings {
+        for binding in consumer.bindings() {
             link.publish_channel
                 .queue_bind(
                     name.clone().into(),
                     self.events_exchange().into(),
-                    (*binding).into(),
+                    binding.into(),
                     QueueBindOptions::default(),
                     FieldTable::default(),
                 )
@@ -309,11 +307,11 @@ impl Bus {
     /// Deletes the namespace's durable queues (with any messages left in them) and its exchanges:
     /// for namespaces that end, such as a test's, whose queues the broker would otherwise recover
     /// on every start.
-    pub async fn delete_namespace(&self, queues: &[&QueueSpec]) -> Result<(), BusError> {
+    pub async fn delete_namespace(&self) -> Result<(), BusError> {
         let link = self.link().await?;
-        let names = queues
+        let names = Consumer::DURABLE
             .iter()
-            .map(|spec| spec.name)
+            .filter_map(|consumer| consumer.queue_name())
             .chain(std::iter::once("dead-letter"));
         for name in names {
             link.publish_channel

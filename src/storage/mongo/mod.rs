@@ -13,7 +13,7 @@ use mongodb::options::ClientOptions;
 use mongodb::{Client, Database};
 
 use crate::config::Secret;
-use crate::http::health::ReadinessCheck;
+use crate::storage::ReadinessCheck;
 
 pub async fn connect(
     url: &Secret,

@@ -2,7 +2,7 @@
 
 use sqlx::{PgPool, Postgres, Transaction};
 
-use crate::actors::sync::Outbox;
+use crate::storage::Outbox;
 use crate::storage::amqp::EventEnvelope;
 
 pub async fn append(
