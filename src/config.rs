@@ -20,6 +20,7 @@ one), or ASTRO_ENV=development for local runs and tests";
 
 use ipnet::IpNet;
 
+use crate::domain::invoice::InvoiceTerms;
 use crate::domain::login_throttle::ThrottlePolicy;
 use crate::http::client_address::parse_trusted_proxies;
 
@@ -173,6 +174,7 @@ pub struct Settings {
     /// Peers whose `X-Forwarded-For` names the client (the edge); empty trusts no one.
     pub trusted_proxies: Vec<IpNet>,
     pub login_throttle: ThrottlePolicy,
+    pub invoice_terms: InvoiceTerms,
     pub seed_it_email: Option<String>,
     pub seed_it_password: Option<Secret>,
     pub seed_it_name: String,
@@ -272,6 +274,16 @@ impl Settings {
                     number("ASTRO_LOGIN_ACCOUNTS_PER_ADDRESS", 10)?,
                 )?,
                 window: Duration::from_secs(number("ASTRO_LOGIN_WINDOW_SECS", 15 * 60)?),
+            },
+            invoice_terms: InvoiceTerms {
+                payment_term_days: to_u32(
+                    "ASTRO_INVOICE_PAYMENT_TERM_DAYS",
+                    number("ASTRO_INVOICE_PAYMENT_TERM_DAYS", 30)?,
+                )?,
+                reminder_every_days: to_u32(
+                    "ASTRO_INVOICE_REMINDER_EVERY_DAYS",
+                    number("ASTRO_INVOICE_REMINDER_EVERY_DAYS", 7)?,
+                )?,
             },
             seed_it_email: lookup("ASTRO_SEED_IT_EMAIL"),
             seed_it_password: lookup("ASTRO_SEED_IT_PASSWORD").map(Secret::new),

@@ -17,6 +17,13 @@ pub const RELIABLE_AFTER_LAUNCHED: u32 = 2;
 pub const ABORTED_LAUNCH_FEE_CENTS: i64 = 100_000;
 const BASIS_POINTS_PER_WHOLE: i128 = 10_000;
 
+/// Payment term and reminder interval (configuration; domain.md: 30 days, then every 7 days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvoiceTerms {
+    pub payment_term_days: u32,
+    pub reminder_every_days: u32,
+}
+
 /// How a launch closed, with what the fee depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClosedLaunch {

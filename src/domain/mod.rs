@@ -6,6 +6,7 @@ pub mod invoice;
 pub mod launch;
 pub mod login_throttle;
 pub mod money;
+pub mod revenue;
 pub mod text;
 pub mod user;
 

@@ -92,6 +92,9 @@ pub mod only {
     pub struct It;
     /// Agencies (their own data) and the company's financial and IT employees.
     pub struct AgencyOrStaff;
+    pub struct Financial;
+    /// Agencies (their own data) and the company's financial employees.
+    pub struct AgencyOrFinancial;
 
     impl AllowedRoles for Agency {
         const ROLES: &'static [UserRole] = &[UserRole::Agency];
@@ -104,6 +107,12 @@ pub mod only {
     }
     impl AllowedRoles for AgencyOrStaff {
         const ROLES: &'static [UserRole] = &[UserRole::Agency, UserRole::Financial, UserRole::It];
+    }
+    impl AllowedRoles for Financial {
+        const ROLES: &'static [UserRole] = &[UserRole::Financial];
+    }
+    impl AllowedRoles for AgencyOrFinancial {
+        const ROLES: &'static [UserRole] = &[UserRole::Agency, UserRole::Financial];
     }
 }
 

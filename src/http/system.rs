@@ -826,7 +826,10 @@ pub struct Notification {
     recipient_email: String,
     recipient_name: String,
     subject: String,
+    /// The plain-text part.
     body: String,
+    /// The HTML part (null for emails recorded before they had one).
+    html_body: Option<String>,
     status: NotificationStatus,
     attempts: u32,
     last_error: Option<String>,
@@ -843,6 +846,7 @@ impl From<NotificationDocument> for Notification {
             recipient_name: document.recipient_name,
             subject: document.subject,
             body: document.body,
+            html_body: document.html_body,
             status: document.status,
             attempts: document.attempts,
             last_error: document.last_error,

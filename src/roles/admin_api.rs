@@ -29,7 +29,7 @@ use crate::storage::postgres::outbox::PostgresOutbox;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings admin API", description = "Rockets, launches and bookings in the operations DB."),
-    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::abort_launch, admin::bookings::list_bookings),
+    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::abort_launch, admin::bookings::list_bookings, admin::invoices::list_invoices, admin::invoices::get_invoice, admin::invoices::invoice_pdf, admin::invoices::record_payment, admin::reports::revenue),
     modifiers(&BearerSecurity)
 )]
 struct AdminApi;
@@ -49,7 +49,11 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         let consumer_bus = context.bus.clone();
         let consumer_registry = registry.clone();
         let consumer_shutdown = context.consumers.clone();
-        let handler = Arc::new(AdminSyncHandler { pool: pool.clone() });
+        let handler = Arc::new(AdminSyncHandler {
+            pool: pool.clone(),
+            clock: context.clock.clone(),
+            invoice_terms: context.settings.invoice_terms,
+        });
         Supervisor::new("admin-sync-supervisor", registry.clone())
             .with_child(ActorChild::new("admin-outbox", move || {
                 let outbox = Arc::new(PostgresOutbox(relay_pool.clone()));
@@ -90,6 +94,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
     };
     let state = web::Data::new(AdminState {
         pool: pool.clone(),
+        clock: context.clock.clone(),
         audit: audit.clone(),
         relay: relay.clone(),
     });

@@ -1,6 +1,6 @@
 //! Outgoing email over SMTP.
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
@@ -35,21 +35,29 @@ impl Mailer {
         })
     }
 
+    /// Sends `text` alone, or `text` and `html` as the two parts of a `multipart/alternative`
+    /// message (mail clients show the last part they can: the HTML one).
     #[tracing::instrument(skip_all, fields(to = %to_email))]
     pub async fn send(
         &self,
         to_name: &str,
         to_email: &str,
         subject: &str,
-        body: &str,
+        text: &str,
+        html: Option<&str>,
     ) -> Result<(), MailError> {
         let to = Mailbox::new(Some(to_name.to_owned()), to_email.parse()?);
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body.to_owned())?;
+            .subject(subject);
+        let message = match html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                text.to_owned(),
+                html.to_owned(),
+            ))?,
+            None => builder.singlepart(SinglePart::plain(text.to_owned()))?,
+        };
         self.transport.send(message).await?;
         Ok(())
     }

@@ -7,7 +7,7 @@ use astro_bookings::app::Application;
 use astro_bookings::auth::{AccessClaims, TokenIssuer};
 use astro_bookings::config::{Role, Settings};
 use astro_bookings::domain::user::UserRole;
-use astro_bookings::storage::amqp::Bus;
+use astro_bookings::storage::amqp::{Bus, EventEnvelope, Origin};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -541,6 +541,24 @@ pub async fn emails_to(client: &reqwest::Client, address: &str) -> Vec<Value> {
     body["messages"].as_array().cloned().unwrap_or_default()
 }
 
+/// One message of the SMTP catcher in full: `Subject`, `To`, `Text` and `HTML` (the parts, with
+/// `\n` line ends) and `ContentType` (the top-level `Content-Type` header).
+pub async fn email_message(client: &reqwest::Client, message_id: &str) -> Value {
+    let url = format!("{}/api/v1/message/{message_id}", mail_api());
+    let mut message: Value = client.get(url).send().await.unwrap().json().await.unwrap();
+    for part in ["Text", "HTML"] {
+        let text = message[part]
+            .as_str()
+            .unwrap_or_default()
+            .replace("\r\n", "\n");
+        message[part] = Value::String(text);
+    }
+    let url = format!("{}/api/v1/message/{message_id}/headers", mail_api());
+    let headers: Value = client.get(url).send().await.unwrap().json().await.unwrap();
+    message["ContentType"] = headers["Content-Type"][0].clone();
+    message
+}
+
 /// Asserts a 4xx JSON problem with the given status and code.
 pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
     let received = response.status();
@@ -573,6 +591,69 @@ impl TestApp {
         let database =
             test_database(&settings.customer_mongo_url, &settings.customer_mongo_db).await;
         astro_bookings::storage::mongo::customer::CustomerStore::new(&database)
+    }
+
+    /// The launch as the customer DB holds it, as the snapshot its events carry (no history).
+    pub async fn launch_snapshot(
+        &self,
+        launch_id: &str,
+    ) -> astro_bookings::storage::amqp::events::LaunchSnapshot {
+        let stored = self
+            .customer_store()
+            .await
+            .launch(launch_id)
+            .await
+            .unwrap()
+            .expect("launch in the customer DB");
+        astro_bookings::storage::amqp::events::LaunchSnapshot {
+            launch_id: stored.id,
+            agency_id: stored.agency_id,
+            agency_name: stored.agency_name,
+            agency_email: stored.agency_email,
+            rocket_name: stored.rocket_name,
+            mission_name: stored.mission_name,
+            spaceport: stored.spaceport,
+            destination: stored.destination,
+            launch_at: stored.launch_at,
+            price_per_seat_cents: stored.price_per_seat_cents,
+            minimum_passengers: stored.minimum_passengers,
+            capacity: stored.capacity,
+            status: stored.status,
+            slug: stored.slug,
+            status_reason: stored.status_reason,
+            revision: stored.revision,
+            status_history: Vec::new(),
+        }
+    }
+
+    /// Publishes `data` as a `event_type` event onto this test's broker, the way the outbox
+    /// relays publish (publish the returned envelope again for a redelivery).
+    pub async fn publish(&self, event_type: &str, data: &impl serde::Serialize) -> EventEnvelope {
+        let origin = Origin {
+            service: "test".to_owned(),
+            user_id: None,
+            action: "publish".to_owned(),
+        };
+        let event = EventEnvelope::new(
+            event_type,
+            origin,
+            None,
+            serde_json::to_value(data).unwrap(),
+        );
+        self.publish_again(&event).await;
+        event
+    }
+
+    /// Publishes `event` as it is (same id): a redelivery.
+    pub async fn publish_again(&self, event: &EventEnvelope) {
+        let bus = Bus::connect(
+            self.settings.amqp_url.expose(),
+            &self.settings.amqp_namespace,
+        )
+        .await
+        .unwrap();
+        bus.publish(event).await.unwrap();
+        bus.close().await;
     }
 
     /// The system DB of this test, as the system API sees it.

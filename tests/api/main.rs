@@ -10,10 +10,12 @@
 mod admin;
 mod cancellation;
 mod customer;
+mod emails;
 mod flow;
 mod helpers;
 mod idempotency;
 mod input;
+mod invoices;
 mod login_throttle;
 mod scaled_customers;
 mod sessions;

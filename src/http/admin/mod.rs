@@ -2,10 +2,13 @@
 //! knows them; one module per resource, the shared state and scoping rules here.
 
 pub mod bookings;
+pub mod invoices;
 pub mod launches;
+pub mod reports;
 pub mod rockets;
 
 use actix_web::web;
+use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -13,12 +16,14 @@ use uuid::Uuid;
 use crate::actors::audit_log::AuditLog;
 use crate::actors::supervisor::AddressSlot;
 use crate::actors::sync::OutboxRelay;
+use crate::clock::SharedClock;
 use crate::domain::user::UserRole;
 use crate::http::auth::CurrentUser;
 use crate::http::error::ApiError;
 
 pub struct AdminState {
     pub pool: PgPool,
+    pub clock: SharedClock,
     pub audit: AuditLog,
     pub relay: AddressSlot<OutboxRelay>,
 }
@@ -46,11 +51,42 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/api/admin/bookings",
             web::get().to(bookings::list_bookings),
+        )
+        .route(
+            "/api/admin/invoices",
+            web::get().to(invoices::list_invoices),
+        )
+        .route(
+            "/api/admin/invoices/{id}",
+            web::get().to(invoices::get_invoice),
+        )
+        .route(
+            "/api/admin/invoices/{id}/pdf",
+            web::get().to(invoices::invoice_pdf),
+        )
+        .route(
+            "/api/admin/invoices/{id}/payments",
+            web::post().to(invoices::record_payment),
+        )
+        .route(
+            "/api/admin/reports/revenue",
+            web::get().to(reports::revenue),
         );
 }
 
 pub(super) fn store_error(error: sqlx::Error) -> ApiError {
     ApiError::internal(error)
+}
+
+/// A date in a query string, as `YYYY-MM-DD`.
+pub(super) fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| ApiError::Validation(format!("{field} must be a date as YYYY-MM-DD")))
+}
+
+/// An id in a query string: a filter, so a malformed one is a bad request, not "not found".
+pub(super) fn parse_query_id(field: &str, raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::Validation(format!("{field} must be an id")))
 }
 
 /// The caller's own id as a UUID (tokens carry it as text).

@@ -33,7 +33,7 @@ pub const SESSION_REVOKED: &str = "session.revoked.v1";
 pub enum Consumer {
     /// The customer DB's copy of launches and travellers.
     CustomerSync,
-    /// The operations DB's copy of users and bookings.
+    /// The operations DB's copy of users and bookings, and the invoices of closed launches.
     AdminSync,
     /// Log entries of every role, into the system DB.
     SystemAuditLog,
@@ -140,6 +140,7 @@ pub static EVENTS: &[EventSpec] = &[
         1,
         type_name::<LaunchSnapshot>,
         &[
+            Consumer::AdminSync,
             Consumer::CustomerSync,
             Consumer::LaunchBroadcast,
             Consumer::SystemSyncJobs,
@@ -472,7 +473,10 @@ mod tests {
                 );
             }
         }
-        assert_eq!(sync_targets(LAUNCH_CHANGED), vec!["customer_db"]);
+        assert_eq!(
+            sync_targets(LAUNCH_CHANGED),
+            vec!["operations_db", "customer_db"]
+        );
         assert_eq!(sync_targets(BOOKING_CANCELLED), vec!["operations_db"]);
         assert!(sync_targets(LOGS_RECORDED).is_empty());
     }

@@ -218,7 +218,11 @@ pub struct NotificationDocument {
     pub recipient_email: String,
     pub recipient_name: String,
     pub subject: String,
+    /// The plain-text part.
     pub body: String,
+    /// The HTML part; none in notifications recorded before emails had one.
+    #[serde(default)]
+    pub html_body: Option<String>,
     pub status: NotificationStatus,
     pub attempts: u32,
     pub last_error: Option<String>,

@@ -1,6 +1,7 @@
 //! The operations DB (PostgreSQL), owned by the admin API.
 
 pub mod bookings;
+pub mod invoices;
 pub mod launches;
 pub mod outbox;
 pub mod profiles;
