@@ -4,6 +4,7 @@ import { LaunchDetail } from './launches/launch-detail';
 import { LaunchList } from './launches/launch-list';
 import { MyBookings } from './bookings/my-bookings';
 import { SignUp } from './account/sign-up';
+import { TravelerProfilePage } from './account/traveler-profile';
 
 export const routes: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'launches' },
@@ -17,5 +18,6 @@ export const routes: Routes = [
     title: 'Sign in · Astro Bookings',
   },
   { path: 'bookings', component: MyBookings, canActivate: [requireRole('traveler')], title: 'My bookings · Astro Bookings' },
+  { path: 'profile', component: TravelerProfilePage, canActivate: [requireRole('traveler')], title: 'Profile · Astro Bookings' },
   { path: '**', redirectTo: 'launches' },
 ];

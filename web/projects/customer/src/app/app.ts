@@ -10,5 +10,6 @@ export class App {
   protected readonly links: NavLink[] = [
     { label: 'Launches', path: '/launches' },
     { label: 'My bookings', path: '/bookings', roles: ['traveler'] },
+    { label: 'Profile', path: '/profile', roles: ['traveler'] },
   ];
 }

@@ -1,7 +1,7 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
-import { Booking, Page, Passenger, PublicLaunch, Reach, RefundPreview } from '@astro/shared';
+import { Booking, Page, Passenger, PublicLaunch, Reach, RefundPreview, TravelerProfile } from '@astro/shared';
 
 export type ListingSort = 'date' | 'price_asc' | 'price_desc' | 'free_seats';
 
@@ -47,5 +47,13 @@ export class CustomerApi {
 
   myBookings(): Observable<Booking[]> {
     return this.http.get<Page<Booking>>(`${API}/bookings`).pipe(map((page) => page.items));
+  }
+
+  profile(): Observable<TravelerProfile> {
+    return this.http.get<TravelerProfile>(`${API}/profile`);
+  }
+
+  saveProfile(profile: TravelerProfile): Observable<TravelerProfile> {
+    return this.http.put<TravelerProfile>(`${API}/profile`, profile);
   }
 }

@@ -3,6 +3,7 @@ import { Router, Routes } from '@angular/router';
 import { AdminBookings, SessionStore, SignIn, requireRole } from '@astro/shared';
 import { Accounts } from './it/accounts';
 import { Health } from './it/health';
+import { Jobs } from './it/jobs';
 import { Logs } from './it/logs';
 import { Notifications } from './it/notifications';
 import { SyncJobs } from './it/sync-jobs';
@@ -24,6 +25,7 @@ export const routes: Routes = [
   { path: 'logs', component: Logs, canActivate: [it], title: 'Logs · Astro Bookings employees' },
   { path: 'notifications', component: Notifications, canActivate: [it], title: 'Notifications · Astro Bookings employees' },
   { path: 'sync-jobs', component: SyncJobs, canActivate: [it], title: 'Sync jobs · Astro Bookings employees' },
+  { path: 'jobs', component: Jobs, canActivate: [it], title: 'Scheduler jobs · Astro Bookings employees' },
   { path: 'health', component: Health, canActivate: [it], title: 'Health · Astro Bookings employees' },
   { path: 'accounts', component: Accounts, canActivate: [it], title: 'Accounts · Astro Bookings employees' },
   { path: '**', redirectTo: '' },

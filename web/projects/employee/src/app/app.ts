@@ -12,6 +12,7 @@ export class App {
     { label: 'Logs', path: '/logs', roles: ['it'] },
     { label: 'Notifications', path: '/notifications', roles: ['it'] },
     { label: 'Sync jobs', path: '/sync-jobs', roles: ['it'] },
+    { label: 'Jobs', path: '/jobs', roles: ['it'] },
     { label: 'Health', path: '/health', roles: ['it'] },
     { label: 'Accounts', path: '/accounts', roles: ['it'] },
   ];

@@ -1,4 +1,4 @@
-import { formatCents, parseDollars, reachName } from './format';
+import { formatCents, formatPercent, parseDollars, reachName, toDateTimeLocal } from './format';
 
 describe('formatCents', () => {
   it('shows integer cents as dollars with two decimals', () => {
@@ -26,5 +26,22 @@ describe('reachName', () => {
   it('names each destination for people', () => {
     expect(reachName('low_earth_orbit')).toBe('Low Earth orbit');
     expect(reachName('mars')).toBe('Mars');
+  });
+});
+
+describe('formatPercent', () => {
+  it('keeps at most one decimal and drops a trailing zero', () => {
+    expect(formatPercent(66.7)).toBe('66.7 %');
+    expect(formatPercent(50)).toBe('50 %');
+    expect(formatPercent(33.333)).toBe('33.3 %');
+    expect(formatPercent(0)).toBe('0 %');
+  });
+});
+
+describe('toDateTimeLocal', () => {
+  it('writes a time as a datetime-local input reads it back, in the local zone', () => {
+    const local = toDateTimeLocal('2027-03-01T09:30:45Z');
+    expect(local).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    expect(new Date(local).getTime()).toBe(new Date('2027-03-01T09:30:00Z').getTime());
   });
 });

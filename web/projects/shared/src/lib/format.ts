@@ -7,6 +7,18 @@ export function formatCents(cents: number): string {
   return money.format(cents / 100);
 }
 
+/** A percentage with at most one decimal, as the apps write it: 66.7 → "66.7 %", 50 → "50 %". */
+export function formatPercent(percent: number): string {
+  return `${Math.round(percent * 10) / 10} %`;
+}
+
+/** A time as a `datetime-local` input shows it, in the user's zone, to the minute: "2027-03-01T09:30". */
+export function toDateTimeLocal(iso: string): string {
+  const date = new Date(iso);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
 /** A dollar amount typed by a person (`"1,250.5"`) as integer cents, or null when it is not one. */
 export function parseDollars(text: string): number | null {
   const cleaned = text.replace(/[$,\s]/g, '');

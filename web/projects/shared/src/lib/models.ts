@@ -40,6 +40,22 @@ export interface Rocket {
   created_at: string;
 }
 
+/** domain.md's lifecycle: `launched`, `failed` and `aborted` are final. */
+export type LaunchStatus = 'scheduled' | 'confirmed' | 'delayed' | 'aborted' | 'launched' | 'failed';
+
+/** One entry of a launch's status history (oldest first); `from` is null for the first one. */
+export interface StatusChange {
+  from: LaunchStatus | null;
+  to: LaunchStatus;
+  at: string;
+  /** The acting user's id, or `"scheduler"` for the minimum-passenger decision. */
+  by: string;
+  reason: string | null;
+}
+
+/** What the traveller sees of a change: who made it stays with the agency. */
+export type BookingStatusChange = Omit<StatusChange, 'by'>;
+
 export interface Launch {
   id: string;
   agency_id: string;
@@ -53,9 +69,35 @@ export interface Launch {
   minimum_passengers: number;
   capacity: number;
   seats_sold: number;
-  status: string;
+  status: LaunchStatus;
   slug: string;
   created_at: string;
+  status_reason: string | null;
+  status_history: StatusChange[];
+  /** The statuses the lifecycle allows next; `launched` only once the launch date is reached. */
+  allowed_transitions: LaunchStatus[];
+  seats_free: number;
+  /** seats_sold / capacity × 100, one decimal. */
+  occupancy_percent: number;
+  /** What travellers paid minus refunds. */
+  revenue_cents: number;
+  refunds_cents: number;
+}
+
+/** What `POST /api/admin/launches/{id}/status` takes. */
+export interface StatusChangeRequest {
+  status: LaunchStatus;
+  reason?: string;
+  launch_at?: string;
+}
+
+/** A passenger of an active booking, as the launch's agency sees them. */
+export interface LaunchPassenger {
+  booking_id: string;
+  name: string;
+  email: string;
+  phone: string;
+  age: number;
 }
 
 export interface PublicLaunch {
@@ -69,7 +111,7 @@ export interface PublicLaunch {
   price_per_seat_cents: number;
   capacity: number;
   free_seats: number;
-  status: string;
+  status: LaunchStatus;
 }
 
 export interface Passenger {
@@ -110,6 +152,25 @@ export interface Booking {
   passengers: Passenger[];
   created_at: string;
   cancellation?: Cancellation;
+  launch_status: LaunchStatus;
+  launch_status_history: BookingStatusChange[];
+}
+
+/** The agency's own details (`/api/admin/profile`); tax id and legal address are required. */
+export interface AgencyProfile {
+  legal_name: string;
+  tax_id: string;
+  legal_address: string;
+  contact_email: string;
+  description: string;
+}
+
+/** The traveller's own details (`/api/customer/profile`); every field may be left empty. */
+export interface TravelerProfile {
+  phone: string | null;
+  contact_email: string | null;
+  emergency_contact: string | null;
+  tax_id: string | null;
 }
 
 export interface AdminBooking {
@@ -180,6 +241,30 @@ export interface ActorHealth {
   restarts: number;
   panics: number;
   last_error?: string;
+}
+
+export type JobOutcome = 'running' | 'succeeded' | 'failed';
+
+/** One run of a scheduler job, recorded durably by the scheduler role. */
+export interface JobRun {
+  id: string;
+  job: string;
+  started_at: string;
+  finished_at: string | null;
+  outcome: JobOutcome;
+  /** Units of work done (launches decided, notices sent, notifications retried). */
+  units: number;
+  error: string | null;
+}
+
+/** A job the scheduler runs on its tick (`/api/scheduler/jobs`). */
+export interface Job {
+  name: string;
+  description: string;
+  schedule: string;
+  last_run: JobRun | null;
+  next_run_at: string | null;
+  counts: { succeeded: number; failed: number };
 }
 
 export interface RoleHealth {

@@ -1,4 +1,4 @@
-import { ageProblem, passwordProblem, plainTextProblem } from './rules';
+import { ageProblem, looksLikeEmail, passwordProblem, phoneProblem, plainTextProblem } from './rules';
 
 describe('passwordProblem', () => {
   it('accepts 10 or more characters with a letter and a digit', () => {
@@ -65,5 +65,28 @@ describe('ageProblem', () => {
     expect(ageProblem(70)).toMatch(/18 to 69/);
     expect(ageProblem(30.5)).toMatch(/whole number/);
     expect(ageProblem(Number.NaN)).toMatch(/whole number/);
+  });
+});
+
+describe('looksLikeEmail', () => {
+  it('wants something before the @ and a dotted domain after it', () => {
+    expect(looksLikeEmail(' ada@astro.test ')).toBe(true);
+    for (const bad of ['', 'ada', 'ada@astro', '@astro.test', 'a da@astro.test']) {
+      expect(looksLikeEmail(bad)).toBe(false);
+    }
+  });
+});
+
+describe('phoneProblem', () => {
+  it('accepts 6 to 20 digits with the usual separators', () => {
+    for (const good of ['+1 555 0100', '(06) 12-34.56', '123456', ' +33 6 12 34 56 78 ']) {
+      expect(phoneProblem(good)).toBeNull();
+    }
+  });
+
+  it('refuses too few or too many digits, letters, and more than 32 characters', () => {
+    for (const bad of ['', '12345', '1'.repeat(21), '555-CALL-NOW', '1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7']) {
+      expect(phoneProblem(bad)).toMatch(/6 to 20 digits/);
+    }
   });
 });

@@ -46,6 +46,23 @@ export function plainTextProblem(what: string, text: string): string | null {
   return `${what} cannot contain U+${codePoint}: control, invisible and < > characters are refused.`;
 }
 
+/** An address with something before the @ and a dotted domain after it; the server checks the rest. */
+export function looksLikeEmail(text: string): boolean {
+  return /^\S+@\S+\.\S+$/.test(text.trim());
+}
+
+/** 6 to 20 digits, written with + - ( ) . and spaces, 32 characters at most (the servers' rule). */
+export function phoneProblem(phone: string): string | null {
+  const text = phone.trim();
+  const digits = (text.match(/\d/g) ?? []).length;
+  return digits >= 6 && digits <= 20 && text.length <= 32 && /^[\d+\-(). ]+$/.test(text)
+    ? null
+    : 'Enter a phone number of 6 to 20 digits (with + - ( ) . and spaces if you like).';
+}
+
+/** The most seats a rocket may have (the admin API's named maximum). */
+export const MAX_ROCKET_SEATS = 1_000;
+
 export const MIN_PASSENGER_AGE = 18;
 /** Passengers must be younger than this on the launch date. */
 export const MAX_PASSENGER_AGE_EXCLUSIVE = 70;

@@ -1,6 +1,8 @@
 import { Routes } from '@angular/router';
 import { AdminBookings, SignIn, requireRole } from '@astro/shared';
+import { LaunchDetail } from './launches/launch-detail';
 import { Launches } from './launches/launches';
+import { AgencyProfilePage } from './profile/agency-profile';
 import { Rockets } from './rockets/rockets';
 
 const agency = requireRole('agency');
@@ -14,7 +16,9 @@ export const routes: Routes = [
     title: 'Sign in · Astro Bookings agencies',
   },
   { path: 'launches', component: Launches, canActivate: [agency], title: 'Launches · Astro Bookings agencies' },
+  { path: 'launches/:id', component: LaunchDetail, canActivate: [agency], title: 'Launch · Astro Bookings agencies' },
   { path: 'rockets', component: Rockets, canActivate: [agency], title: 'Rockets · Astro Bookings agencies' },
   { path: 'bookings', component: AdminBookings, canActivate: [agency], title: 'Bookings · Astro Bookings agencies' },
+  { path: 'profile', component: AgencyProfilePage, canActivate: [agency], title: 'Profile · Astro Bookings agencies' },
   { path: '**', redirectTo: 'launches' },
 ];

@@ -11,5 +11,6 @@ export class App {
     { label: 'Launches', path: '/launches', roles: ['agency'] },
     { label: 'Rockets', path: '/rockets', roles: ['agency'] },
     { label: 'Bookings', path: '/bookings', roles: ['agency'] },
+    { label: 'Profile', path: '/profile', roles: ['agency'] },
   ];
 }

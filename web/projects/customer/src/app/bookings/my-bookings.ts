@@ -2,11 +2,14 @@ import { DatePipe } from '@angular/common';
 import { Component, OnInit, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
-import { Booking, RefundPreview, describeError, formatCents } from '@astro/shared';
+import { Booking, RefundPreview, describeError, describeStatusChange, formatCents, statusName } from '@astro/shared';
 import { CustomerApi } from '../customer-api';
-import { describeCancellation, describeRefund } from './refund';
+import { describeCancellation, describeRefund, offersCancel } from './refund';
 
-/** The traveller's bookings; a confirmed one can be cancelled after seeing its refund. */
+/**
+ * The traveller's bookings with their launch's current date, status and status history; a
+ * confirmed one can be cancelled after seeing its refund.
+ */
 @Component({
   selector: 'astro-my-bookings',
   imports: [DatePipe, FormsModule, RouterLink],
@@ -21,13 +24,26 @@ import { describeCancellation, describeRefund } from './refund';
       } @else {
         <table>
           <thead>
-            <tr><th>Mission</th><th>Launch</th><th>Seats</th><th>Passengers</th><th>Total</th><th>Status</th><th></th></tr>
+            <tr><th>Mission</th><th>Launch</th><th>Seats</th><th>Passengers</th><th>Total</th><th>Booking</th><th></th></tr>
           </thead>
           <tbody>
             @for (booking of bookings; track booking.id) {
               <tr data-testid="booking-row">
                 <td><a [routerLink]="['/launches', booking.launch_slug]">{{ booking.mission_name }}</a></td>
-                <td>{{ booking.launch_at | date: 'mediumDate' }}</td>
+                <td>
+                  {{ booking.launch_at | date: 'medium' }}<br />
+                  <span class="badge" [class]="booking.launch_status" data-testid="launch-status">{{ statusName(booking.launch_status) }}</span>
+                  @if (booking.launch_status_history.length > 0) {
+                    <details data-testid="launch-history">
+                      <summary>Status history</summary>
+                      <ol>
+                        @for (change of booking.launch_status_history; track $index) {
+                          <li>{{ change.at | date: 'medium' }} · {{ describeChange(change) }}</li>
+                        }
+                      </ol>
+                    </details>
+                  }
+                </td>
                 <td>{{ booking.seats }} ({{ booking.seat_numbers.join(', ') }})</td>
                 <td>{{ names(booking) }}</td>
                 <td>{{ price(booking.total_cents) }}</td>
@@ -38,7 +54,7 @@ import { describeCancellation, describeRefund } from './refund';
                   }
                 </td>
                 <td>
-                  @if (booking.status === 'confirmed' && preview()?.booking_id !== booking.id) {
+                  @if (offersCancel(booking) && preview()?.booking_id !== booking.id) {
                     <button type="button" class="link" (click)="askToCancel(booking)">Cancel…</button>
                   }
                 </td>
@@ -75,6 +91,9 @@ export class MyBookings implements OnInit {
   protected readonly price = formatCents;
   protected readonly refundText = describeRefund;
   protected readonly cancellationText = describeCancellation;
+  protected readonly describeChange = describeStatusChange;
+  protected readonly statusName = statusName;
+  protected readonly offersCancel = offersCancel;
   protected readonly bookings = signal<Booking[] | null>(null);
   protected readonly preview = signal<RefundPreview | null>(null);
   protected readonly busy = signal(false);

@@ -1,4 +1,4 @@
-import { describeCancellation, describeRefund } from './refund';
+import { describeCancellation, describeRefund, offersCancel } from './refund';
 
 describe('describeRefund', () => {
   it('names the amount and percentage of an early cancellation', () => {
@@ -22,5 +22,13 @@ describe('describeCancellation', () => {
     expect(describeCancellation({ ...base, cause: 'traveler', refund_percent: 70, refund_cents: 140_000 })).toBe(
       'Cancelled; refund $1,400.00 (70 %)',
     );
+  });
+});
+
+describe('offersCancel', () => {
+  it('offers to cancel a confirmed booking while its launch is not over', () => {
+    expect(offersCancel({ status: 'confirmed', launch_status: 'delayed' })).toBe(true);
+    expect(offersCancel({ status: 'confirmed', launch_status: 'launched' })).toBe(false);
+    expect(offersCancel({ status: 'cancelled', launch_status: 'scheduled' })).toBe(false);
   });
 });

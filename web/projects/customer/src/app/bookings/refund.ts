@@ -1,4 +1,4 @@
-import { Cancellation, RefundPreview, formatCents } from '@astro/shared';
+import { Booking, Cancellation, RefundPreview, formatCents, isFinalStatus } from '@astro/shared';
 
 /** One sentence on what cancelling now gives back, from the server's preview. */
 export function describeRefund(preview: RefundPreview): string {
@@ -15,4 +15,9 @@ export function describeCancellation(cancellation: Cancellation): string {
   return cancellation.cause === 'launch_aborted'
     ? `Launch aborted${cancellation.reason ? `: ${cancellation.reason}` : ''}; ${refund}`
     : `Cancelled; ${refund}`;
+}
+
+/** A confirmed booking can be cancelled until its launch is over (launched, failed or aborted). */
+export function offersCancel(booking: Pick<Booking, 'status' | 'launch_status'>): boolean {
+  return booking.status === 'confirmed' && !isFinalStatus(booking.launch_status);
 }

@@ -12,7 +12,10 @@ describe('passengerProblems', () => {
     expect(passengerProblems([ada, emptyPassenger()], 5)).toEqual([
       'Passenger 2: enter a name.',
       'Passenger 2: enter a valid email.',
-      'Passenger 2: enter a phone number.',
+      'Passenger 2: Enter a phone number of 6 to 20 digits (with + - ( ) . and spaces if you like).',
+    ]);
+    expect(passengerProblems([{ ...ada, phone: 'call me' }], 1)).toEqual([
+      'Passenger 1: Enter a phone number of 6 to 20 digits (with + - ( ) . and spaces if you like).',
     ]);
   });
 

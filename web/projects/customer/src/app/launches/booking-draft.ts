@@ -1,4 +1,4 @@
-import { MAX_SEATS, Passenger, ageProblem } from '@astro/shared';
+import { MAX_SEATS, Passenger, ageProblem, looksLikeEmail, phoneProblem } from '@astro/shared';
 
 export function emptyPassenger(): Passenger {
   return { name: '', email: '', phone: '', age: 30 };
@@ -16,8 +16,9 @@ export function passengerProblems(passengers: Passenger[], freeSeats: number): s
   passengers.forEach((passenger, index) => {
     const who = `Passenger ${index + 1}`;
     if (!passenger.name.trim()) problems.push(`${who}: enter a name.`);
-    if (!/^\S+@\S+\.\S+$/.test(passenger.email.trim())) problems.push(`${who}: enter a valid email.`);
-    if (!passenger.phone.trim()) problems.push(`${who}: enter a phone number.`);
+    if (!looksLikeEmail(passenger.email)) problems.push(`${who}: enter a valid email.`);
+    const phone = phoneProblem(passenger.phone);
+    if (phone) problems.push(`${who}: ${phone}`);
     const age = ageProblem(Number(passenger.age));
     if (age) problems.push(`${who}: ${age}`);
   });

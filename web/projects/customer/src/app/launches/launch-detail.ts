@@ -10,7 +10,9 @@ import {
   SessionStore,
   describeError,
   formatCents,
+  isBookableStatus,
   reachName,
+  statusName,
 } from '@astro/shared';
 import { CustomerApi } from '../customer-api';
 import { IdempotencyKeys, emptyPassenger, passengerProblems } from './booking-draft';
@@ -28,7 +30,10 @@ import { IdempotencyKeys, emptyPassenger, passengerProblems } from './booking-dr
       <section class="card">
         <h1>{{ launch.mission_name }}</h1>
         <p>{{ reachName(launch.destination) }} from {{ launch.spaceport }} on {{ launch.rocket_name }}</p>
-        <p>Launches {{ launch.launch_at | date: 'full' }}</p>
+        <p>
+          Launches {{ launch.launch_at | date: 'full' }} ·
+          <span class="badge" [class]="launch.status" data-testid="launch-status">{{ statusName(launch.status) }}</span>
+        </p>
         <p>
           <strong>{{ price(launch.price_per_seat_cents) }}</strong> per seat ·
           <span data-testid="free-seats">{{ launch.free_seats }}</span> of {{ launch.capacity }} seats free
@@ -44,6 +49,8 @@ import { IdempotencyKeys, emptyPassenger, passengerProblems } from './booking-dr
           </p>
           <p><a routerLink="/bookings">See my bookings</a></p>
         </section>
+      } @else if (!isBookableStatus(launch.status)) {
+        <p class="card" data-testid="not-bookable">This launch is {{ statusName(launch.status).toLowerCase() }}: it takes no bookings now.</p>
       } @else if (!session.hasRole('traveler')) {
         <p class="card">
           <a routerLink="/sign-in" [queryParams]="{ returnUrl: '/launches/' + launch.slug }">Sign in</a> or
@@ -78,6 +85,8 @@ import { IdempotencyKeys, emptyPassenger, passengerProblems } from './booking-dr
             <button type="submit" [disabled]="busy()">Book {{ passengers().length }} seats</button>
           </form>
         </section>
+      } @else {
+        <p class="card" data-testid="not-bookable">Sold out: every seat is taken.</p>
       }
     }
   `,
@@ -90,6 +99,8 @@ export class LaunchDetail implements OnInit {
   private readonly keys = new IdempotencyKeys();
 
   protected readonly reachName = reachName;
+  protected readonly statusName = statusName;
+  protected readonly isBookableStatus = isBookableStatus;
   protected readonly price = formatCents;
   protected readonly launch = signal<PublicLaunch | null>(null);
   protected readonly passengers = signal<Passenger[]>([emptyPassenger()]);

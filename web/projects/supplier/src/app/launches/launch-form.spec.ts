@@ -1,5 +1,5 @@
 import { Rocket } from '@astro/shared';
-import { LaunchFormValue, reachableDestinations, toLaunchRequest } from './launch-form';
+import { LaunchFormValue, emptyLaunchForm, reachableDestinations, schedulableRockets, toLaunchRequest } from './launch-form';
 
 const moonRocket: Rocket = {
   id: 'rocket-1', agency_id: 'agency-1', name: 'Selene', model: 'S2', capacity: 6, range: 'moon', active: true,
@@ -55,5 +55,21 @@ describe('toLaunchRequest', () => {
     expect(result).toEqual({
       problems: ['Choose a rocket.', 'Enter a mission name.', 'Enter a spaceport.', 'Enter the launch date and time.'],
     });
+  });
+});
+
+describe('emptyLaunchForm', () => {
+  it('clears everything typed and keeps the chosen rocket', () => {
+    expect(emptyLaunchForm('rocket-1')).toEqual({
+      rocket_id: 'rocket-1', mission_name: '', spaceport: '', destination: 'suborbital', launch_at_local: '', price: '',
+      minimum_passengers: 1,
+    });
+  });
+});
+
+describe('schedulableRockets', () => {
+  it('leaves deactivated rockets out', () => {
+    const retired = { ...moonRocket, id: 'rocket-2', active: false };
+    expect(schedulableRockets([moonRocket, retired])).toEqual([moonRocket]);
   });
 });

@@ -11,6 +11,24 @@ export interface LaunchFormValue {
   minimum_passengers: number;
 }
 
+/** The form before anything is typed, and again once a launch is scheduled (the rocket stays chosen). */
+export function emptyLaunchForm(rocketId: string): LaunchFormValue {
+  return {
+    rocket_id: rocketId,
+    mission_name: '',
+    spaceport: '',
+    destination: 'suborbital',
+    launch_at_local: '',
+    price: '',
+    minimum_passengers: 1,
+  };
+}
+
+/** Launches fly on active rockets only. */
+export function schedulableRockets(rockets: readonly Rocket[]): Rocket[] {
+  return rockets.filter((rocket) => rocket.active);
+}
+
 export type LaunchFormResult = { request: NewLaunch } | { problems: string[] };
 
 /** Destinations a rocket can reach: everything up to its range. */

@@ -2,20 +2,18 @@ import { DatePipe } from '@angular/common';
 import { Component, OnInit, computed, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
-import { AdminApi, Launch, Rocket, describeError, formatCents, reachName } from '@astro/shared';
-import { LaunchFormValue, reachableDestinations, toLaunchRequest } from './launch-form';
+import { AdminApi, Launch, Rocket, describeError, formatCents, formatPercent, reachName, statusName } from '@astro/shared';
+import { LaunchFormValue, emptyLaunchForm, reachableDestinations, schedulableRockets, toLaunchRequest } from './launch-form';
+import { moneyOf } from './occupancy';
 
-/** The statuses an agency may abort from (domain.md's lifecycle). */
-const ABORTABLE = ['scheduled', 'confirmed', 'delayed'];
-
-/** The agency's launches, the form to schedule a new one, and aborting one. */
+/** The agency's launches, with occupancy and money at a glance, and the form to schedule a new one. */
 @Component({
   selector: 'astro-launches',
   imports: [DatePipe, FormsModule, RouterLink],
   template: `
     <h1>Launches</h1>
     @if (rockets().length === 0) {
-      <p class="card">Add a <a routerLink="/rockets">rocket</a> first; every launch flies on one.</p>
+      <p class="card">Add an active <a routerLink="/rockets">rocket</a> first; every launch flies on one.</p>
     } @else {
       <section class="card">
         <h2>Schedule a launch</h2>
@@ -46,9 +44,11 @@ const ABORTABLE = ['scheduled', 'confirmed', 'delayed'];
         @for (problem of problems(); track problem) {
           <p class="error" role="alert">{{ problem }}</p>
         }
-        @if (scheduled(); as launch) {
-          <p class="ok">Scheduled {{ launch.mission_name }}; it opens for booking in a few seconds.</p>
-        }
+        <p class="ok" role="status" data-testid="launch-scheduled">
+          @if (scheduled(); as launch) {
+            Scheduled {{ launch.mission_name }}; it opens for booking in a few seconds.
+          }
+        </p>
       </section>
     }
     @if (error()) {
@@ -56,44 +56,23 @@ const ABORTABLE = ['scheduled', 'confirmed', 'delayed'];
     }
     <table>
       <thead>
-        <tr><th>Mission</th><th>Rocket</th><th>Destination</th><th>Launch</th><th>Price</th><th>Seats sold</th><th>Status</th><th></th></tr>
+        <tr><th>Mission</th><th>Rocket</th><th>Destination</th><th>Launch</th><th>Price</th><th>Occupancy</th><th>Revenue</th><th>Status</th></tr>
       </thead>
       <tbody>
         @for (launch of launches(); track launch.id) {
           <tr data-testid="launch-row">
-            <td>{{ launch.mission_name }}<br /><span class="muted">{{ launch.spaceport }}</span></td>
+            <td><a [routerLink]="['/launches', launch.id]">{{ launch.mission_name }}</a><br /><span class="muted">{{ launch.spaceport }}</span></td>
             <td>{{ launch.rocket_name }}</td>
             <td>{{ reachName(launch.destination) }}</td>
             <td>{{ launch.launch_at | date: 'medium' }}</td>
             <td>{{ price(launch.price_per_seat_cents) }}</td>
-            <td>{{ launch.seats_sold }} / {{ launch.capacity }} (min {{ launch.minimum_passengers }})</td>
-            <td><span class="badge">{{ launch.status }}</span></td>
             <td>
-              @if (canAbort(launch) && aborting() !== launch.id) {
-                <button type="button" class="link" (click)="aborting.set(launch.id)">Abort…</button>
-              }
+              {{ launch.seats_sold }} / {{ launch.capacity }} ({{ percent(launch.occupancy_percent) }})<br />
+              <span class="muted">minimum {{ launch.minimum_passengers }}</span>
             </td>
+            <td>{{ revenue(launch) }}</td>
+            <td><span class="badge" [class]="launch.status">{{ statusName(launch.status) }}</span></td>
           </tr>
-          @if (aborting() === launch.id) {
-            <tr>
-              <td colspan="8">
-                <form class="card" data-testid="abort-panel" (ngSubmit)="abort(launch)">
-                  <p>
-                    Aborting cancels all {{ launch.seats_sold }} sold seats with a full refund and emails every
-                    traveller. It cannot be undone.
-                  </p>
-                  <label>Reason (told to the travellers) <input name="abortReason" [(ngModel)]="abortReason" maxlength="200" /></label>
-                  @if (abortProblem()) {
-                    <p class="error" role="alert">{{ abortProblem() }}</p>
-                  }
-                  <p>
-                    <button type="submit" [disabled]="busy()">Abort the launch</button>
-                    <button type="button" class="link" (click)="aborting.set(null)">Keep it</button>
-                  </p>
-                </form>
-              </td>
-            </tr>
-          }
         } @empty {
           <tr><td colspan="8" class="muted">No launches yet.</td></tr>
         }
@@ -104,7 +83,9 @@ const ABORTABLE = ['scheduled', 'confirmed', 'delayed'];
 export class Launches implements OnInit {
   private readonly api = inject(AdminApi);
   protected readonly reachName = reachName;
+  protected readonly statusName = statusName;
   protected readonly price = formatCents;
+  protected readonly percent = formatPercent;
   protected readonly rockets = signal<Rocket[]>([]);
   protected readonly launches = signal<Launch[]>([]);
   protected readonly rocketId = signal('');
@@ -115,22 +96,12 @@ export class Launches implements OnInit {
   protected readonly scheduled = signal<Launch | null>(null);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
-  protected readonly aborting = signal<string | null>(null);
-  protected readonly abortProblem = signal<string | null>(null);
-  protected abortReason = '';
-  protected form: LaunchFormValue = {
-    rocket_id: '',
-    mission_name: '',
-    spaceport: '',
-    destination: 'suborbital',
-    launch_at_local: '',
-    price: '',
-    minimum_passengers: 1,
-  };
+  protected form: LaunchFormValue = emptyLaunchForm('');
 
   ngOnInit(): void {
     this.api.rockets().subscribe({
-      next: (rockets) => {
+      next: (all) => {
+        const rockets = schedulableRockets(all);
         this.rockets.set(rockets);
         if (rockets.length > 0 && !this.form.rocket_id) {
           this.form.rocket_id = rockets[0].id;
@@ -140,6 +111,10 @@ export class Launches implements OnInit {
       error: (error: unknown) => this.error.set(describeError(error)),
     });
     this.load();
+  }
+
+  revenue(launch: Launch): string {
+    return moneyOf(launch).revenue;
   }
 
   schedule(): void {
@@ -155,36 +130,12 @@ export class Launches implements OnInit {
       next: (launch) => {
         this.busy.set(false);
         this.scheduled.set(launch);
+        this.form = emptyLaunchForm(this.form.rocket_id);
         this.load();
       },
       error: (error: unknown) => {
         this.busy.set(false);
         this.problems.set([describeError(error)]);
-      },
-    });
-  }
-
-  canAbort(launch: Launch): boolean {
-    return ABORTABLE.includes(launch.status);
-  }
-
-  abort(launch: Launch): void {
-    if (!this.abortReason.trim()) {
-      this.abortProblem.set('Give the travellers a reason.');
-      return;
-    }
-    this.abortProblem.set(null);
-    this.busy.set(true);
-    this.api.abortLaunch(launch.id, this.abortReason.trim()).subscribe({
-      next: () => {
-        this.busy.set(false);
-        this.aborting.set(null);
-        this.abortReason = '';
-        this.load();
-      },
-      error: (error: unknown) => {
-        this.busy.set(false);
-        this.abortProblem.set(describeError(error));
       },
     });
   }
