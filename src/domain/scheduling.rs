@@ -9,15 +9,21 @@ use super::RuleViolation;
 /// The time-driven jobs the scheduler runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JobName {
+    MinimumPassengerDecision,
     VipEarlyNotice,
     NotificationRetries,
 }
 
 impl JobName {
-    pub const ALL: [JobName; 2] = [JobName::VipEarlyNotice, JobName::NotificationRetries];
+    pub const ALL: [JobName; 3] = [
+        JobName::MinimumPassengerDecision,
+        JobName::VipEarlyNotice,
+        JobName::NotificationRetries,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            JobName::MinimumPassengerDecision => "minimum-passenger-decision",
             JobName::VipEarlyNotice => "vip-early-notice",
             JobName::NotificationRetries => "notification-retries",
         }
@@ -25,6 +31,10 @@ impl JobName {
 
     pub fn description(self) -> &'static str {
         match self {
+            JobName::MinimumPassengerDecision => {
+                "Three calendar months before each launch scheduled earlier, confirms it if its \
+                 minimum passengers booked, otherwise aborts it (insufficient_passengers)."
+            }
             JobName::VipEarlyNotice => {
                 "Tells the VIP travellers, once, of each scheduled launch that can still be booked."
             }
@@ -48,6 +58,11 @@ impl JobName {
 pub struct UnitKey(String);
 
 impl UnitKey {
+    /// The minimum-passenger decision of one launch.
+    pub fn decision(launch_id: &str) -> Self {
+        Self(format!("decide:{launch_id}"))
+    }
+
     /// The early notice of one launch to its VIPs.
     pub fn vip_notice(launch_id: &str) -> Self {
         Self(format!("vip:{launch_id}"))

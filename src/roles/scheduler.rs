@@ -28,6 +28,7 @@ use crate::storage::ReadinessCheck;
 use crate::storage::mongo::system::SystemStore;
 use crate::storage::postgres::PostgresReadiness;
 use crate::storage::smtp::Mailer;
+use crate::usecases::launches::LaunchUseCases;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -82,13 +83,6 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
     )
     .await?;
     let system = SystemStore::new(&database);
-    let runner = JobRunner {
-        pool: pool.clone(),
-        system: system.clone(),
-        mailer: Mailer::new(settings)?,
-        clock: context.clock.clone(),
-    };
-
     let registry = ActorRegistry::default();
     let audit = start_audit_log("scheduler", context, &registry);
     audit.info(
@@ -97,6 +91,20 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
         "scheduler role started",
         serde_json::json!({}),
     );
+    let runner = JobRunner {
+        pool: pool.clone(),
+        // The admin role owns the outbox's relay: it publishes what the decisions write (a
+        // second relay here would race it), so there is none to nudge.
+        launches: LaunchUseCases {
+            pool: pool.clone(),
+            audit: audit.clone(),
+            relay: AddressSlot::default(),
+            clock: context.clock.clone(),
+        },
+        system: system.clone(),
+        mailer: Mailer::new(settings)?,
+        clock: context.clock.clone(),
+    };
     let ticker = AddressSlot::<SchedulerTicker>::default();
     let next_tick = NextTick::default();
     {

@@ -62,7 +62,14 @@ async fn the_jobs_api_lists_each_job_with_its_runs_and_runs_one_now() {
         .iter()
         .map(|job| job["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["vip-early-notice", "notification-retries"]);
+    assert_eq!(
+        names,
+        [
+            "minimum-passenger-decision",
+            "vip-early-notice",
+            "notification-retries"
+        ]
+    );
     let vip = job(&before, "vip-early-notice");
     assert_eq!(vip["last_run"], Value::Null);
     assert_eq!(vip["schedule"], "every 3600 s");
@@ -491,5 +498,138 @@ async fn a_run_needs_an_account_that_still_exists_while_the_listing_takes_the_to
         .unwrap();
     pool.close().await;
     assert_eq!(runs, 0, "no run was started");
+    app.stop().await;
+}
+
+/// Schedules a launch with this minimum three calendar months and a minute ahead, and books one
+/// seat on it for `traveler`; the launch's id.
+async fn launch_at_its_decision_point_with_one_seat_booked(
+    app: &TestApp,
+    agency: &SignedIn,
+    traveler: &SignedIn,
+    minimum_passengers: u32,
+) -> String {
+    let rocket = app.create_rocket(agency, 4).await;
+    let launch_at = chrono::Utc::now()
+        .checked_add_months(chrono::Months::new(3))
+        .unwrap()
+        + chrono::Duration::minutes(1);
+    let response = app
+        .post_json(
+            format!("{}/api/admin/launches", app.admin_url),
+            Some(&agency.token),
+            &serde_json::json!({
+                "rocket_id": rocket["id"], "mission_name": "Decided", "spaceport": "Kourou",
+                "destination": "moon", "launch_at": launch_at.to_rfc3339(),
+                "price_per_seat_cents": 100_000, "minimum_passengers": minimum_passengers
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let launch: Value = response.json().await.unwrap();
+    let launch_id = launch["id"].as_str().unwrap().to_owned();
+    app.wait_for_public_launch(&launch_id).await;
+    let ids = book_each(app, traveler, &[&launch_id]).await;
+    app.wait_until_bookings_synced(agency, &launch_id, &ids)
+        .await;
+    launch_id
+}
+
+#[actix_web::test]
+async fn the_decision_job_aborts_below_the_minimum_and_confirms_at_it_once_from_two_processes() {
+    let clock = Arc::new(OffsetClock::default());
+    let app = spawn_app_with_clock(&[NO_TICKS], clock.clone()).await;
+    let it = app.it_employee().await;
+    let agency = app.create_agency().await;
+    let short = app.register_traveler().await;
+    let enough = app.register_traveler().await;
+    let below = launch_at_its_decision_point_with_one_seat_booked(&app, &agency, &short, 2).await;
+    let at = launch_at_its_decision_point_with_one_seat_booked(&app, &agency, &enough, 1).await;
+
+    // Before the decision point nothing is decided.
+    let early = app
+        .run_job(&app.scheduler_url, "minimum-passenger-decision", &it)
+        .await;
+    assert_eq!(early["units"], 0);
+
+    clock.advance(chrono::Duration::minutes(2));
+    let (second, second_url) = app
+        .scheduler_process(clock.clone(), app.settings.smtp_port)
+        .await;
+    let (here, there) = tokio::join!(
+        app.run_job(&app.scheduler_url, "minimum-passenger-decision", &it),
+        app.run_job(&second_url, "minimum-passenger-decision", &it),
+    );
+    assert_eq!(here["outcome"], "succeeded", "{here}");
+    assert_eq!(there["outcome"], "succeeded", "{there}");
+    assert_eq!(
+        here["units"].as_u64().unwrap() + there["units"].as_u64().unwrap(),
+        2,
+        "two decisions between the two runs: {here} {there}"
+    );
+    let again = app
+        .run_job(&second_url, "minimum-passenger-decision", &it)
+        .await;
+    assert_eq!(again["units"], 0);
+    let mut expected = vec![format!("decide:{below}"), format!("decide:{at}")];
+    expected.sort();
+    assert_eq!(units_claimed(&app, "decide:").await, expected);
+
+    let launch = |id: &str| {
+        app.get_json(
+            format!("{}/api/admin/launches/{id}", app.admin_url),
+            Some(&agency.token),
+        )
+    };
+    let aborted = launch(&below).await.unwrap();
+    assert_eq!(aborted["status"], "aborted");
+    assert_eq!(aborted["status_reason"], "insufficient_passengers");
+    assert_eq!(aborted["revision"], 1, "one change only");
+    let confirmed = launch(&at).await.unwrap();
+    assert_eq!(confirmed["status"], "confirmed");
+    assert_eq!(confirmed["revision"], 1);
+
+    // The short launch's traveller is refunded in full, once, and told once; the other told of
+    // the confirmation once.
+    let refunded = eventually(Duration::from_secs(20), "full refund", || async {
+        let body = app
+            .get_json(
+                format!("{}/api/customer/bookings", app.customer_url),
+                Some(&short.token),
+            )
+            .await?;
+        let booking = body["items"].as_array()?.first()?.clone();
+        (booking["status"] == "cancelled").then_some(booking)
+    })
+    .await;
+    assert_eq!(
+        refunded["cancellation"]["refund_cents"],
+        refunded["total_cents"]
+    );
+    let told = |address: String, subject: &'static str| {
+        let client = app.client.clone();
+        async move {
+            emails_to(&client, &address)
+                .await
+                .into_iter()
+                .filter(|message| {
+                    message["Subject"]
+                        .as_str()
+                        .is_some_and(|text| text.starts_with(subject))
+                })
+                .count()
+        }
+    };
+    eventually(Duration::from_secs(20), "decision emails", || async {
+        (told(short.email.clone(), "Launch aborted").await == 1
+            && told(enough.email.clone(), "Launch confirmed").await == 1)
+            .then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(told(short.email.clone(), "Launch aborted").await, 1);
+    assert_eq!(told(enough.email.clone(), "Launch confirmed").await, 1);
+
+    second.stop().await;
     app.stop().await;
 }

@@ -17,6 +17,7 @@ use crate::storage::postgres::launches::{self, LaunchRow};
 use crate::storage::postgres::outbox;
 use crate::storage::postgres::scheduler::{self as records, JobRun, LaunchAwaitingNotice};
 use crate::storage::smtp::Mailer;
+use crate::usecases::launches::{DecisionOutcome, LaunchUseCases};
 
 /// How many due units one run takes at most; the next tick takes the rest.
 const UNITS_PER_RUN: i64 = 200;
@@ -41,6 +42,7 @@ impl Trigger {
 #[derive(Clone)]
 pub struct JobRunner {
     pub pool: PgPool,
+    pub launches: LaunchUseCases,
     pub system: SystemStore,
     pub mailer: Mailer,
     pub clock: SharedClock,
@@ -62,6 +64,7 @@ impl JobRunner {
         .await?;
         let mut units = 0u32;
         let result = match job {
+            JobName::MinimumPassengerDecision => self.minimum_passengers(run_id, &mut units).await,
             JobName::VipEarlyNotice => self.vip_early_notice(run_id, &mut units).await,
             JobName::NotificationRetries => self.notification_retries(run_id, &mut units).await,
         };
@@ -81,6 +84,32 @@ impl JobRunner {
             error.as_deref(),
         )
         .await
+    }
+
+    /// Each launch at its decision point is confirmed or aborted by the lifecycle's use case,
+    /// whose status-and-revision fence lets one decision through however many runs try; the
+    /// run that made it records the unit `decide:<launch>`. A decision that failed is tried
+    /// again by the next run.
+    async fn minimum_passengers(&self, run_id: Uuid, units: &mut u32) -> anyhow::Result<()> {
+        for launch_id in self.launches.launches_due_for_decision().await? {
+            let outcome = self.launches.decide_minimum_passengers(launch_id).await?;
+            if outcome == DecisionOutcome::Unchanged {
+                continue;
+            }
+            let key = UnitKey::decision(&launch_id.to_string());
+            let mut connection = self.pool.acquire().await?;
+            records::claim_unit(
+                &mut connection,
+                key.as_str(),
+                JobName::MinimumPassengerDecision.as_str(),
+                run_id,
+                self.clock.now(),
+            )
+            .await?;
+            tracing::info!(%launch_id, ?outcome, "minimum-passenger decision");
+            *units += 1;
+        }
+        Ok(())
     }
 
     /// Each scheduled launch still bookable gets one `launch.vip_notice.v1` naming exactly its
