@@ -551,7 +551,7 @@ async fn a_final_launch_leaves_the_listing_and_its_actor_while_its_page_answers(
 }
 
 /// Schedules a launch with this minimum, `launch_at` ahead.
-async fn launch_with_minimum(
+pub async fn launch_with_minimum(
     app: &TestApp,
     agency: &SignedIn,
     minimum_passengers: u32,

@@ -15,6 +15,7 @@ use crate::helpers::{
     SignedIn, TestApp, assert_problem, emails_to, eventually, free_port, spawn_app_with,
     spawn_app_with_clock,
 };
+use crate::lifecycle::launch_with_minimum;
 
 /// Long enough that no tick comes in the middle of a test that runs its jobs by hand.
 const NO_TICKS: (&str, &str) = ("ASTRO_SCHEDULER_TICK_SECS", "3600");
@@ -509,25 +510,11 @@ async fn launch_at_its_decision_point_with_one_seat_booked(
     traveler: &SignedIn,
     minimum_passengers: u32,
 ) -> String {
-    let rocket = app.create_rocket(agency, 4).await;
     let launch_at = chrono::Utc::now()
         .checked_add_months(chrono::Months::new(3))
         .unwrap()
         + chrono::Duration::minutes(1);
-    let response = app
-        .post_json(
-            format!("{}/api/admin/launches", app.admin_url),
-            Some(&agency.token),
-            &serde_json::json!({
-                "rocket_id": rocket["id"], "mission_name": "Decided", "spaceport": "Kourou",
-                "destination": "moon", "launch_at": launch_at.to_rfc3339(),
-                "price_per_seat_cents": 100_000, "minimum_passengers": minimum_passengers
-            }),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let launch: Value = response.json().await.unwrap();
-    let launch_id = launch["id"].as_str().unwrap().to_owned();
+    let launch_id = launch_with_minimum(app, agency, minimum_passengers, launch_at).await;
     app.wait_for_public_launch(&launch_id).await;
     let ids = book_each(app, traveler, &[&launch_id]).await;
     app.wait_until_bookings_synced(agency, &launch_id, &ids)
