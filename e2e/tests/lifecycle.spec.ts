@@ -130,7 +130,7 @@ test('IT runs a scheduler job from the employee app and sees how it ended', asyn
   await signIn(page, '/employee/', itEmail, itPassword);
   await nav(page, 'Jobs');
   const rows = page.getByTestId('job-row');
-  for (const name of ['minimum-passenger-decision', 'vip-early-notice', 'notification-retries']) {
+  for (const name of ['minimum-passenger-decision', 'vip-early-notice', 'notification-retries', 'invoice-reminders']) {
     await expect(rows.filter({ hasText: name })).toHaveCount(1);
   }
   const job = rows.filter({ hasText: 'notification-retries' });

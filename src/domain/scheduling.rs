@@ -12,13 +12,15 @@ pub enum JobName {
     MinimumPassengerDecision,
     VipEarlyNotice,
     NotificationRetries,
+    InvoiceReminders,
 }
 
 impl JobName {
-    pub const ALL: [JobName; 3] = [
+    pub const ALL: [JobName; 4] = [
         JobName::MinimumPassengerDecision,
         JobName::VipEarlyNotice,
         JobName::NotificationRetries,
+        JobName::InvoiceReminders,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -26,6 +28,7 @@ impl JobName {
             JobName::MinimumPassengerDecision => "minimum-passenger-decision",
             JobName::VipEarlyNotice => "vip-early-notice",
             JobName::NotificationRetries => "notification-retries",
+            JobName::InvoiceReminders => "invoice-reminders",
         }
     }
 
@@ -37,6 +40,10 @@ impl JobName {
             }
             JobName::VipEarlyNotice => {
                 "Tells the VIP travellers, once, of each scheduled launch that can still be booked."
+            }
+            JobName::InvoiceReminders => {
+                "Reminds each agency of an overdue invoice the day it is overdue, then every few \
+                 days (ASTRO_INVOICE_REMINDER_EVERY_DAYS) while it stays unpaid."
             }
             JobName::NotificationRetries => {
                 "Sends again the emails whose delivery failed, on the retry schedule, then gives up."
@@ -61,6 +68,11 @@ impl UnitKey {
     /// The minimum-passenger decision of one launch.
     pub fn decision(launch_id: &str) -> Self {
         Self(format!("decide:{launch_id}"))
+    }
+
+    /// The `number`-th overdue reminder of one invoice.
+    pub fn invoice_reminder(invoice_id: &str, number: u32) -> Self {
+        Self(format!("remind:{invoice_id}:{number}"))
     }
 
     /// The early notice of one launch to its VIPs.

@@ -101,6 +101,7 @@ pub async fn start(context: &RoleContext, listener: TcpListener) -> anyhow::Resu
             relay: AddressSlot::default(),
             clock: context.clock.clone(),
         },
+        invoice_terms: settings.invoice_terms,
         system: system.clone(),
         mailer: Mailer::new(settings)?,
         clock: context.clock.clone(),

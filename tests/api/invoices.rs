@@ -10,7 +10,13 @@ use futures_util::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{SignedIn, TestApp, assert_problem, eventually, spawn_app};
+use std::sync::Arc;
+
+use astro_bookings::clock::OffsetClock;
+
+use crate::helpers::{
+    SignedIn, TestApp, assert_problem, emails_to, eventually, spawn_app, spawn_app_with_clock,
+};
 
 impl TestApp {
     /// A financial employee created by IT, signed in.
@@ -439,4 +445,68 @@ async fn the_revenue_report_adds_up_to_the_invoices_and_exports_csv() {
     }
     let by_agency = app.get(url, Some(&agency_b.token)).await;
     assert_eq!(by_agency.status(), StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn an_overdue_invoice_is_reminded_once_then_every_seven_days_until_paid() {
+    let clock = Arc::new(OffsetClock::default());
+    let app = spawn_app_with_clock(&[("ASTRO_SCHEDULER_TICK_SECS", "3600")], clock.clone()).await;
+    let (agency, _launch, invoice) = aborted_launch_invoice(&app).await;
+    let invoice_id = invoice["id"].as_str().unwrap();
+    let it = app.it_employee().await;
+    let finance = app.create_financial().await;
+    let remind = || app.run_job(&app.scheduler_url, "invoice-reminders", &it);
+    let reminders = || async {
+        emails_to(&app.client, &agency.email)
+            .await
+            .into_iter()
+            .filter(|message| {
+                message["Subject"]
+                    .as_str()
+                    .is_some_and(|subject| subject.starts_with("Reminder: invoice"))
+            })
+            .count()
+    };
+    let detail = || {
+        app.get_json(
+            format!("{}/api/admin/invoices/{invoice_id}", app.admin_url),
+            Some(&finance.token),
+        )
+    };
+
+    assert_eq!(remind().await["units"], 0, "not due yet");
+    // The due date itself is not overdue; the day after is.
+    clock.advance(chrono::Duration::days(30));
+    assert_eq!(remind().await["units"], 0, "due today, not overdue");
+    assert_eq!(detail().await.unwrap()["status"], "pending");
+    clock.advance(chrono::Duration::days(1));
+    assert_eq!(remind().await["units"], 1);
+    assert_eq!(remind().await["units"], 0, "one reminder a day at most");
+    let overdue = detail().await.unwrap();
+    assert_eq!(overdue["status"], "overdue");
+    assert_eq!(overdue["reminders_sent"], 1);
+    eventually(Duration::from_secs(20), "first reminder", || async {
+        (reminders().await == 1).then_some(())
+    })
+    .await;
+
+    clock.advance(chrono::Duration::days(6));
+    assert_eq!(remind().await["units"], 0, "six days later: not yet");
+    clock.advance(chrono::Duration::days(1));
+    assert_eq!(remind().await["units"], 1, "seven days later: the second");
+    eventually(Duration::from_secs(20), "second reminder", || async {
+        (reminders().await == 2).then_some(())
+    })
+    .await;
+
+    let paid = app
+        .pay(&finance, invoice_id, &json!({"amount_cents": 100_000}))
+        .await;
+    assert_eq!(paid.status(), StatusCode::CREATED);
+    let paid: Value = paid.json().await.unwrap();
+    assert_eq!(paid["status"], "paid", "a payment after overdue settles it");
+    clock.advance(chrono::Duration::days(7));
+    assert_eq!(remind().await["units"], 0, "a paid invoice is not reminded");
+    assert_eq!(reminders().await, 2);
+    app.stop().await;
 }

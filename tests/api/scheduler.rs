@@ -68,7 +68,8 @@ async fn the_jobs_api_lists_each_job_with_its_runs_and_runs_one_now() {
         [
             "minimum-passenger-decision",
             "vip-early-notice",
-            "notification-retries"
+            "notification-retries",
+            "invoice-reminders"
         ]
     );
     let vip = job(&before, "vip-early-notice");

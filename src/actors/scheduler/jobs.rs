@@ -8,15 +8,19 @@ use uuid::Uuid;
 
 use crate::actors::mailer::delivery;
 use crate::clock::SharedClock;
+use crate::domain::invoice::{InvoiceTerms, reminder_due};
 use crate::domain::launch::{LaunchStatus, Reach};
 use crate::domain::scheduling::{JobName, UnitKey};
 use crate::storage::amqp::EventEnvelope;
-use crate::storage::amqp::events::{LAUNCH_VIP_NOTICE, LaunchSnapshot, LaunchVipNotice, Origin};
+use crate::storage::amqp::events::{
+    INVOICE_OVERDUE, InvoiceNotice, LAUNCH_VIP_NOTICE, LaunchSnapshot, LaunchVipNotice, Origin,
+};
 use crate::storage::mongo::system::SystemStore;
 use crate::storage::postgres::launches::{self, LaunchRow};
-use crate::storage::postgres::outbox;
 use crate::storage::postgres::scheduler::{self as records, JobRun, LaunchAwaitingNotice};
+use crate::storage::postgres::{invoices, outbox};
 use crate::storage::smtp::Mailer;
+use crate::usecases::invoicing::invoice_event;
 use crate::usecases::launches::{DecisionOutcome, LaunchUseCases};
 
 /// How many due units one run takes at most; the next tick takes the rest.
@@ -43,6 +47,7 @@ impl Trigger {
 pub struct JobRunner {
     pub pool: PgPool,
     pub launches: LaunchUseCases,
+    pub invoice_terms: InvoiceTerms,
     pub system: SystemStore,
     pub mailer: Mailer,
     pub clock: SharedClock,
@@ -67,6 +72,7 @@ impl JobRunner {
             JobName::MinimumPassengerDecision => self.minimum_passengers(run_id, &mut units).await,
             JobName::VipEarlyNotice => self.vip_early_notice(run_id, &mut units).await,
             JobName::NotificationRetries => self.notification_retries(run_id, &mut units).await,
+            JobName::InvoiceReminders => self.invoice_reminders(run_id, &mut units).await,
         };
         let (outcome, error) = match &result {
             Ok(()) => ("succeeded", None),
@@ -107,6 +113,58 @@ impl JobRunner {
             )
             .await?;
             tracing::info!(%launch_id, ?outcome, "minimum-passenger decision");
+            *units += 1;
+        }
+        Ok(())
+    }
+
+    /// Each invoice overdue today by the clock whose reminder is due (the first, or the next
+    /// one `reminder_every_days` after the last) gets `invoice.overdue.v1`, written with the
+    /// reminder's record in the transaction that claims `remind:<invoice>:<number>`.
+    async fn invoice_reminders(&self, run_id: Uuid, units: &mut u32) -> anyhow::Result<()> {
+        let today = self.clock.now().date_naive();
+        for invoice in invoices::unpaid_past_due(&self.pool, today, UNITS_PER_RUN).await? {
+            let status = invoice.status(today);
+            if !reminder_due(
+                status,
+                invoice.last_reminded_on,
+                today,
+                self.invoice_terms.reminder_every_days,
+            ) {
+                continue;
+            }
+            let number = u32::try_from(invoice.reminders_sent)?.saturating_add(1);
+            let key = UnitKey::invoice_reminder(&invoice.id.to_string(), number);
+            let mut transaction = self.pool.begin().await?;
+            let claimed = records::claim_unit(
+                &mut transaction,
+                key.as_str(),
+                JobName::InvoiceReminders.as_str(),
+                run_id,
+                self.clock.now(),
+            )
+            .await?;
+            if !claimed {
+                continue;
+            }
+            let notice = InvoiceNotice {
+                invoice_id: invoice.id.to_string(),
+                number: invoice.number.clone(),
+                agency_id: invoice.agency_id.to_string(),
+                agency_name: invoice.agency_name.clone(),
+                agency_email: invoice.agency_email.clone(),
+                mission_name: invoice.mission_name.clone(),
+                launch_outcome: invoice.launch_outcome.clone(),
+                issued_on: invoice.issued_on,
+                due_on: invoice.due_on,
+                amount_cents: invoice.amount_cents,
+                paid_cents: invoice.paid_cents,
+                lines: invoice.lines.0.clone(),
+                reminder: number,
+            };
+            let event = invoice_event(INVOICE_OVERDUE, &notice)?;
+            invoices::record_reminder(&mut transaction, invoice.id, today, number, &event).await?;
+            transaction.commit().await?;
             *units += 1;
         }
         Ok(())

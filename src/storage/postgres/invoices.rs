@@ -339,3 +339,38 @@ pub async fn launched_by_agency(
         })
         .collect())
 }
+
+/// Invoices past their due date on `today` and not fully paid: the reminder job's candidates.
+#[tracing::instrument(skip_all)]
+pub async fn unpaid_past_due(
+    pool: &PgPool,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<InvoiceRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT * FROM ({SELECT} WHERE i.due_on < $1) unpaid WHERE paid_cents < amount_cents \
+         ORDER BY due_on LIMIT $2"
+    )))
+    .bind(today)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Records that the invoice's `number`-th reminder went out on `today`, with its event, in the
+/// transaction that claimed it.
+pub async fn record_reminder(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    invoice_id: Uuid,
+    today: NaiveDate,
+    number: u32,
+    event: &EventEnvelope,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invoices SET last_reminded_on = $2, reminders_sent = $3 WHERE id = $1")
+        .bind(invoice_id)
+        .bind(today)
+        .bind(i32::try_from(number).unwrap_or(i32::MAX))
+        .execute(&mut **transaction)
+        .await?;
+    super::outbox::append(transaction, event).await
+}
