@@ -557,7 +557,7 @@ impl TestApp {
     }
 }
 
-fn mail_api() -> String {
+pub fn mail_api() -> String {
     std::env::var("ASTRO_MAIL_API_URL").unwrap_or_else(|_| "http://127.0.0.1:8025".to_owned())
 }
 

@@ -15,7 +15,8 @@ use std::sync::Arc;
 use astro_bookings::clock::OffsetClock;
 
 use crate::helpers::{
-    SignedIn, TestApp, assert_problem, emails_to, eventually, spawn_app, spawn_app_with_clock,
+    SignedIn, TestApp, assert_problem, email_message, emails_to, eventually, mail_api, spawn_app,
+    spawn_app_with_clock,
 };
 
 impl TestApp {
@@ -141,6 +142,54 @@ async fn an_aborted_launch_is_invoiced_once_however_often_its_change_arrives() {
     let invoices = app.invoices(&agency.token, "").await;
     assert_eq!(invoices.len(), 1, "one invoice per launch: {invoices:?}");
     assert_eq!(invoices[0]["id"], invoice["id"]);
+
+    // The agency is emailed once, with the PDF attached.
+    let number = invoice["number"].as_str().unwrap();
+    let subject = format!("Invoice {number}");
+    let emailed = eventually(Duration::from_secs(20), "invoice email", || async {
+        let messages: Vec<Value> = emails_to(&app.client, &agency.email)
+            .await
+            .into_iter()
+            .filter(|message| {
+                message["Subject"]
+                    .as_str()
+                    .is_some_and(|text| text.starts_with(&subject))
+            })
+            .collect();
+        (!messages.is_empty()).then_some(messages)
+    })
+    .await;
+    assert_eq!(emailed.len(), 1, "one invoice email");
+    let message = email_message(&app.client, emailed[0]["ID"].as_str().unwrap()).await;
+    assert!(
+        message["Text"].as_str().unwrap().contains("Due on"),
+        "{message}"
+    );
+    let attachments = message["Attachments"].as_array().unwrap();
+    assert_eq!(attachments.len(), 1, "{message}");
+    assert_eq!(attachments[0]["FileName"], format!("{number}.pdf"));
+    assert_eq!(attachments[0]["ContentType"], "application/pdf");
+    let part = app
+        .client
+        .get(format!(
+            "{}/api/v1/message/{}/part/{}",
+            mail_api(),
+            emailed[0]["ID"].as_str().unwrap(),
+            attachments[0]["PartID"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let pdf = printpdf::PdfDocument::parse(
+        &part,
+        &printpdf::PdfParseOptions::default(),
+        &mut Vec::new(),
+    )
+    .unwrap();
+    assert!(pdf.extract_text().concat().join("\n").contains(number));
 }
 
 #[actix_web::test]

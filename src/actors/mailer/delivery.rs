@@ -26,6 +26,7 @@ pub async fn attempt(
             &notification.subject,
             &notification.body,
             notification.html_body.as_deref(),
+            notification.attachment.as_ref(),
         )
         .await;
     let at = clock.now();

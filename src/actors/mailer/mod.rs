@@ -10,7 +10,12 @@ pub mod templates;
 use crate::actors::sync::{EventHandler, HandlerError};
 use crate::clock::SharedClock;
 use crate::storage::amqp::EventEnvelope;
-use crate::storage::mongo::system::{NotificationDocument, NotificationStatus, SystemStore};
+use base64::Engine;
+use base64::prelude::BASE64_STANDARD;
+
+use crate::storage::mongo::system::{
+    NotificationAttachment, NotificationDocument, NotificationStatus, SystemStore,
+};
 use crate::storage::smtp::Mailer;
 use compose::{Email, Links, emails_for};
 
@@ -34,6 +39,11 @@ impl MailerHandler {
             subject: email.subject,
             body: email.text,
             html_body: Some(email.html),
+            attachment: email.attachment.map(|file| NotificationAttachment {
+                filename: file.filename,
+                content_type: file.content_type.to_owned(),
+                content_base64: BASE64_STANDARD.encode(file.bytes),
+            }),
             status: NotificationStatus::Pending,
             attempts: 0,
             last_error: None,

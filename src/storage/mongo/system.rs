@@ -209,6 +209,15 @@ pub enum NotificationStatus {
     Failed,
 }
 
+/// A notification's attachment as stored: the file's bytes as standard base64 text (a few
+/// kilobytes; the same on MongoDB and FerretDB).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NotificationAttachment {
+    pub filename: String,
+    pub content_type: String,
+    pub content_base64: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NotificationDocument {
     /// `<event id>:<recipient email>`: one email per event and recipient, even on redelivery.
@@ -223,6 +232,9 @@ pub struct NotificationDocument {
     /// The HTML part; none in notifications recorded before emails had one.
     #[serde(default)]
     pub html_body: Option<String>,
+    /// A file sent with the email (an invoice's PDF), kept so that a retry sends it too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<NotificationAttachment>,
     pub status: NotificationStatus,
     /// Delivery attempts made so far (the mailer's consumer makes the first, the scheduler's
     /// `notification-retries` job the others).
