@@ -30,7 +30,7 @@ use crate::usecases::launches::LaunchUseCases;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Astro Bookings admin API", description = "Rockets, launches and bookings in the operations DB."),
-    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::rockets::update_rocket, admin::rockets::deactivate_rocket, admin::profile::agency_profile, admin::profile::update_agency_profile, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::change_status, admin::launches::abort_launch, admin::launches::list_passengers, admin::bookings::list_bookings, admin::invoices::list_invoices, admin::invoices::get_invoice, admin::invoices::invoice_pdf, admin::invoices::record_payment, admin::reports::revenue),
+    paths(admin::rockets::list_rockets, admin::rockets::create_rocket, admin::rockets::update_rocket, admin::rockets::deactivate_rocket, admin::profile::agency_profile, admin::profile::update_agency_profile, admin::launches::list_launches, admin::launches::schedule_launch, admin::launches::get_launch, admin::launches::change_status, admin::launches::abort_launch, admin::launches::list_passengers, admin::bookings::list_bookings, admin::invoices::list_invoices, admin::invoices::get_invoice, admin::invoices::invoice_pdf, admin::invoices::resend_invoice, admin::invoices::record_payment, admin::reports::revenue),
     modifiers(&BearerSecurity)
 )]
 struct AdminApi;

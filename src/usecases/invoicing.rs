@@ -9,8 +9,9 @@ use crate::domain::invoice::{ClosedLaunch, InvoiceTerms, due_on, fee_for};
 use crate::domain::launch::LaunchStatus;
 use crate::storage::amqp::events::{INVOICE_ISSUED, InvoiceNotice};
 use crate::storage::amqp::{EventEnvelope, Origin};
+use crate::storage::postgres::invoices::InvoiceRow;
 use crate::storage::postgres::invoices::{self, Issued, NewInvoice};
-use crate::storage::postgres::{launches, profiles};
+use crate::storage::postgres::{launches, outbox, profiles};
 
 /// Issues the launch's invoice if it is launched or aborted and has none yet; `None` when the
 /// launch is unknown or not closed.
@@ -107,4 +108,33 @@ pub fn invoice_event(
         format!("{event_type}:{}:{}", notice.invoice_id, notice.reminder).as_bytes(),
     );
     Ok(event)
+}
+
+/// What the agency is sent about an invoice as it stands: its issue, or reminder `reminder`.
+pub fn notice_of(invoice: &InvoiceRow, reminder: u32) -> InvoiceNotice {
+    InvoiceNotice {
+        invoice_id: invoice.id.to_string(),
+        number: invoice.number.clone(),
+        agency_id: invoice.agency_id.to_string(),
+        agency_name: invoice.agency_name.clone(),
+        agency_email: invoice.agency_email.clone(),
+        mission_name: invoice.mission_name.clone(),
+        launch_outcome: invoice.launch_outcome.clone(),
+        issued_on: invoice.issued_on,
+        due_on: invoice.due_on,
+        amount_cents: invoice.amount_cents,
+        paid_cents: invoice.paid_cents,
+        lines: invoice.lines.0.clone(),
+        reminder,
+    }
+}
+
+/// Finance sends the invoice to its agency again: a new email (a new event), with the PDF as
+/// the invoice stands now.
+pub async fn resend_invoice(pool: &PgPool, invoice: &InvoiceRow) -> anyhow::Result<()> {
+    let mut event = invoice_event(INVOICE_ISSUED, &notice_of(invoice, 0))?;
+    event.event_id = Uuid::now_v7();
+    event.origin.action = "resend_invoice".to_owned();
+    outbox::append_alone(pool, &event).await?;
+    Ok(())
 }

@@ -190,6 +190,47 @@ async fn an_aborted_launch_is_invoiced_once_however_often_its_change_arrives() {
     )
     .unwrap();
     assert!(pdf.extract_text().concat().join("\n").contains(number));
+
+    // Finance sends it again: a second email; the agency itself cannot.
+    let finance = app.create_financial().await;
+    let resend = format!(
+        "{}/api/admin/invoices/{}/resend",
+        app.admin_url,
+        invoice["id"].as_str().unwrap()
+    );
+    let by_agency = app
+        .post_json(resend.clone(), Some(&agency.token), &json!({}))
+        .await;
+    assert_eq!(by_agency.status(), StatusCode::FORBIDDEN);
+    let unknown = app
+        .post_json(
+            format!(
+                "{}/api/admin/invoices/{}/resend",
+                app.admin_url,
+                uuid::Uuid::new_v4()
+            ),
+            Some(&finance.token),
+            &json!({}),
+        )
+        .await;
+    assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
+    let resent = app
+        .post_json(resend, Some(&finance.token), &json!({}))
+        .await;
+    assert_eq!(resent.status(), StatusCode::ACCEPTED);
+    eventually(Duration::from_secs(20), "invoice sent again", || async {
+        let count = emails_to(&app.client, &agency.email)
+            .await
+            .iter()
+            .filter(|message| {
+                message["Subject"]
+                    .as_str()
+                    .is_some_and(|text| text.starts_with(&subject))
+            })
+            .count();
+        (count == 2).then_some(())
+    })
+    .await;
 }
 
 #[actix_web::test]

@@ -13,14 +13,14 @@ use crate::domain::launch::{LaunchStatus, Reach};
 use crate::domain::scheduling::{JobName, UnitKey};
 use crate::storage::amqp::EventEnvelope;
 use crate::storage::amqp::events::{
-    INVOICE_OVERDUE, InvoiceNotice, LAUNCH_VIP_NOTICE, LaunchSnapshot, LaunchVipNotice, Origin,
+    INVOICE_OVERDUE, LAUNCH_VIP_NOTICE, LaunchSnapshot, LaunchVipNotice, Origin,
 };
 use crate::storage::mongo::system::SystemStore;
 use crate::storage::postgres::launches::{self, LaunchRow};
 use crate::storage::postgres::scheduler::{self as records, JobRun, LaunchAwaitingNotice};
 use crate::storage::postgres::{invoices, outbox};
 use crate::storage::smtp::Mailer;
-use crate::usecases::invoicing::invoice_event;
+use crate::usecases::invoicing::{invoice_event, notice_of};
 use crate::usecases::launches::{DecisionOutcome, LaunchUseCases};
 
 /// How many due units one run takes at most; the next tick takes the rest.
@@ -147,21 +147,7 @@ impl JobRunner {
             if !claimed {
                 continue;
             }
-            let notice = InvoiceNotice {
-                invoice_id: invoice.id.to_string(),
-                number: invoice.number.clone(),
-                agency_id: invoice.agency_id.to_string(),
-                agency_name: invoice.agency_name.clone(),
-                agency_email: invoice.agency_email.clone(),
-                mission_name: invoice.mission_name.clone(),
-                launch_outcome: invoice.launch_outcome.clone(),
-                issued_on: invoice.issued_on,
-                due_on: invoice.due_on,
-                amount_cents: invoice.amount_cents,
-                paid_cents: invoice.paid_cents,
-                lines: invoice.lines.0.clone(),
-                reminder: number,
-            };
+            let notice = notice_of(&invoice, number);
             let event = invoice_event(INVOICE_OVERDUE, &notice)?;
             invoices::record_reminder(&mut transaction, invoice.id, today, number, &event).await?;
             transaction.commit().await?;

@@ -12,6 +12,7 @@ use super::{
     AdminState, Listing, agency_scope, parse_date, parse_query_id, store_error, user_uuid,
 };
 use crate::actors::audit_log::Subject;
+use crate::actors::sync::outbox_relay::Nudge;
 use crate::documents::invoice_pdf::{self, InvoicePdf};
 use crate::domain::invoice::{InvoiceLine, InvoiceStatus, PaymentRefusal, check_payment};
 use crate::http::auth::{Authorized, CurrentUser, only};
@@ -21,6 +22,7 @@ use crate::http::request_id::current_request_id;
 use crate::storage::postgres::invoices::{
     self, InvoiceFilter, InvoiceRow, NewPayment, PaymentError, PaymentRow,
 };
+use crate::usecases::invoicing;
 
 /// An invoice as agencies and finance read it; its status follows from payments and the clock.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -218,6 +220,39 @@ pub async fn invoice_pdf(
             format!("attachment; filename=\"{number}.pdf\""),
         ))
         .body(bytes))
+}
+
+/// Finance sends the invoice to its agency again (the email with the PDF as it stands now).
+#[utoipa::path(post, path = "/api/admin/invoices/{id}/resend",
+    responses((status = 202, description = "the email is on its way"), (status = 401), (status = 403), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn resend_invoice(
+    state: web::Data<AdminState>,
+    user: Authorized<only::Financial>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let row = visible_invoice(&state, &user, &id).await?;
+    invoicing::resend_invoice(&state.pool, &row)
+        .await
+        .map_err(ApiError::internal)?;
+    if let Some(relay) = state.relay.get() {
+        relay.do_send(Nudge);
+    }
+    let request_id = current_request_id();
+    let invoice_text = row.id.to_string();
+    state.audit.info(
+        "invoice.resent",
+        Subject {
+            user_id: Some(user.id()),
+            entity_type: Some("invoice"),
+            entity_id: Some(&invoice_text),
+            request_id: Some(&request_id),
+        },
+        format!("invoice {} sent again", row.number),
+        serde_json::json!({"to": row.agency_email}),
+    );
+    Ok(HttpResponse::Accepted()
+        .json(serde_json::json!({"invoice_id": row.id, "to": row.agency_email})))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

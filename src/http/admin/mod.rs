@@ -89,6 +89,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::get().to(invoices::invoice_pdf),
         )
         .route(
+            "/api/admin/invoices/{id}/resend",
+            web::post().to(invoices::resend_invoice),
+        )
+        .route(
             "/api/admin/invoices/{id}/payments",
             web::post().to(invoices::record_payment),
         )

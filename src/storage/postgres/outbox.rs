@@ -20,6 +20,13 @@ pub async fn append(
     Ok(())
 }
 
+/// Appends one event on its own (an announcement that changes nothing else).
+pub async fn append_alone(pool: &PgPool, event: &EventEnvelope) -> Result<(), sqlx::Error> {
+    let mut transaction = pool.begin().await?;
+    append(&mut transaction, event).await?;
+    transaction.commit().await
+}
+
 pub struct PostgresOutbox(pub PgPool);
 
 #[async_trait::async_trait]
