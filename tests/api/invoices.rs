@@ -14,10 +14,12 @@ use std::sync::Arc;
 
 use astro_bookings::clock::OffsetClock;
 
+use crate::cancellation::book_seats;
 use crate::helpers::{
     SignedIn, TestApp, assert_problem, email_message, emails_to, eventually, mail_api, spawn_app,
     spawn_app_with_clock,
 };
+use crate::lifecycle::{changed, launch_with_minimum};
 
 impl TestApp {
     /// A financial employee created by IT, signed in.
@@ -598,5 +600,45 @@ async fn an_overdue_invoice_is_reminded_once_then_every_seven_days_until_paid() 
     clock.advance(chrono::Duration::days(7));
     assert_eq!(remind().await["units"], 0, "a paid invoice is not reminded");
     assert_eq!(reminders().await, 2);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn launched_launches_are_invoiced_a_share_of_net_revenue_less_for_a_reliable_agency() {
+    let clock = Arc::new(OffsetClock::default());
+    let app = spawn_app_with_clock(&[], clock.clone()).await;
+    let agency = app.create_agency().await;
+    let traveler = app.register_traveler().await;
+    let mut launch_ids = Vec::new();
+    for day in 1..=3 {
+        let launch_at = chrono::Utc::now() + chrono::Duration::days(day);
+        let launch_id = launch_with_minimum(&app, &agency, 1, launch_at).await;
+        app.wait_for_public_launch(&launch_id).await;
+        // Two seats at 1,000.00 each: 2,000.00 paid.
+        let booking = book_seats(&app, &traveler, &launch_id, 2).await;
+        app.wait_until_bookings_synced(
+            &agency,
+            &launch_id,
+            &[booking["id"].as_str().unwrap().to_owned()],
+        )
+        .await;
+        changed(&app, &agency, &launch_id, json!({"status": "confirmed"})).await;
+        launch_ids.push(launch_id);
+    }
+    clock.advance(chrono::Duration::days(4));
+    let mut fees = Vec::new();
+    for (index, launch_id) in launch_ids.iter().enumerate() {
+        changed(&app, &agency, launch_id, json!({"status": "launched"})).await;
+        let invoice = app.wait_for_invoices(&agency.token, index + 1).await[index].clone();
+        assert_eq!(invoice["launch_id"], launch_id.as_str());
+        assert_eq!(invoice["launch_outcome"], "launched");
+        assert_eq!(invoice["lines"][0]["basis_cents"], 200_000);
+        fees.push((
+            invoice["amount_cents"].as_i64().unwrap(),
+            invoice["reliable_agency"].as_bool().unwrap(),
+        ));
+    }
+    // 1 % of 2,000.00 twice; the third launch has two launched before it: 0.8 %.
+    assert_eq!(fees, [(2_000, false), (2_000, false), (1_600, true)]);
     app.stop().await;
 }

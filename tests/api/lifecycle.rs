@@ -32,7 +32,7 @@ async fn change_status(
     .await
 }
 
-async fn changed(app: &TestApp, agency: &SignedIn, launch_id: &str, body: Value) -> Value {
+pub async fn changed(app: &TestApp, agency: &SignedIn, launch_id: &str, body: Value) -> Value {
     let response = change_status(app, agency, launch_id, body.clone()).await;
     assert_eq!(response.status(), StatusCode::OK, "{body}");
     response.json().await.unwrap()
