@@ -1,11 +1,13 @@
 // What the customer, supplier and employee apps share.
 export * from './lib/admin-api';
 export * from './lib/admin-bookings';
+export * from './lib/booking-money';
 export * from './lib/auth-api';
 export * from './lib/auth-interceptor';
 export * from './lib/autofocus';
 export * from './lib/format';
 export * from './lib/guards';
+export * from './lib/invoice-status';
 export * from './lib/launch-status';
 export * from './lib/models';
 export * from './lib/problem';

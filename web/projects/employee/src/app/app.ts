@@ -9,6 +9,8 @@ import { NavLink, Shell } from '@astro/shared';
 export class App {
   protected readonly links: NavLink[] = [
     { label: 'Bookings', path: '/bookings', roles: ['financial', 'it'] },
+    { label: 'Invoices', path: '/invoices', roles: ['financial'] },
+    { label: 'Revenue', path: '/revenue', roles: ['financial'] },
     { label: 'Logs', path: '/logs', roles: ['it'] },
     { label: 'Notifications', path: '/notifications', roles: ['it'] },
     { label: 'Sync jobs', path: '/sync-jobs', roles: ['it'] },

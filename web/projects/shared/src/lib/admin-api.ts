@@ -1,7 +1,21 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, map } from 'rxjs';
-import { AdminBooking, AgencyProfile, Launch, LaunchPassenger, Page, Reach, Rocket, StatusChangeRequest } from './models';
+import {
+  AdminBooking,
+  AgencyProfile,
+  Invoice,
+  InvoiceFilter,
+  Launch,
+  LaunchPassenger,
+  NewPayment,
+  Page,
+  Reach,
+  RevenueFilter,
+  RevenueReport,
+  Rocket,
+  StatusChangeRequest,
+} from './models';
 
 export interface NewRocket {
   name: string;
@@ -24,6 +38,26 @@ export interface NewLaunch {
 }
 
 const API = '/api/admin';
+
+/** Query parameters from a filter, leaving out the blank ones. */
+export function paramsOf(filter: object): HttpParams {
+  return Object.entries(filter).reduce(
+    (params, [key, value]) => (typeof value === 'string' && value.trim() !== '' ? params.set(key, value.trim()) : params),
+    new HttpParams(),
+  );
+}
+
+/** Saves a downloaded file under its name: the download goes through HttpClient so that it carries
+ * the bearer token, which a plain link would not. */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  // Revoked once the click's download has started; revoking at once can cancel it in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 /** The operations API: agencies see their own rockets, launches and bookings; employees see all. */
 @Injectable({ providedIn: 'root' })
@@ -84,4 +118,46 @@ export class AdminApi {
   saveProfile(profile: AgencyProfile): Observable<AgencyProfile> {
     return this.http.put<AgencyProfile>(`${API}/profile`, profile);
   }
+
+  /** An agency gets its own invoices, finance all of them. */
+  invoices(filter: InvoiceFilter = {}): Observable<Invoice[]> {
+    return this.http.get<Page<Invoice>>(`${API}/invoices`, { params: paramsOf(filter) }).pipe(map((page) => page.items));
+  }
+
+  invoice(invoiceId: string): Observable<Invoice> {
+    return this.http.get<Invoice>(`${API}/invoices/${encodeURIComponent(invoiceId)}`);
+  }
+
+  /** 409 `overpayment` above the balance (nothing stored); 400 for a bad amount or date. */
+  recordPayment(invoiceId: string, payment: NewPayment): Observable<Invoice> {
+    return this.http.post<Invoice>(`${API}/invoices/${encodeURIComponent(invoiceId)}/payments`, payment);
+  }
+
+  resendInvoice(invoiceId: string): Observable<{ invoice_id: string; to: string }> {
+    return this.http.post<{ invoice_id: string; to: string }>(`${API}/invoices/${encodeURIComponent(invoiceId)}/resend`, {});
+  }
+
+  invoicePdf(invoiceId: string): Observable<Blob> {
+    return this.http.get(`${API}/invoices/${encodeURIComponent(invoiceId)}/pdf`, { responseType: 'blob' });
+  }
+
+  revenue(filter: RevenueFilter = {}): Observable<RevenueReport> {
+    return this.http.get<RevenueReport>(`${API}/reports/revenue`, { params: paramsOf(filter) });
+  }
+
+  revenueCsv(filter: RevenueFilter = {}): Observable<Blob> {
+    return this.http.get(`${API}/reports/revenue`, { params: paramsOf(filter).set('format', 'csv'), responseType: 'blob' });
+  }
+}
+
+/** Fetches an invoice's PDF with the session's token and saves it as `INV-….pdf`. */
+export function downloadInvoicePdf(
+  api: AdminApi,
+  invoice: { id: string; number: string },
+  onError: (error: unknown) => void,
+): void {
+  api.invoicePdf(invoice.id).subscribe({
+    next: (blob) => saveBlob(blob, `${invoice.number}.pdf`),
+    error: onError,
+  });
 }

@@ -1,7 +1,8 @@
 import { DatePipe } from '@angular/common';
-import { Component, OnInit, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { AdminApi } from './admin-api';
+import { bookingTotals, netOf } from './booking-money';
 import { formatCents } from './format';
 import { AdminBooking, Launch } from './models';
 import { describeError } from './problem';
@@ -13,6 +14,7 @@ import { describeError } from './problem';
 @Component({
   selector: 'astro-admin-bookings',
   imports: [DatePipe, FormsModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h1>Bookings</h1>
     <form class="inline card">
@@ -31,10 +33,13 @@ import { describeError } from './problem';
       <p class="error" role="alert">{{ error() }}</p>
     }
     @if (bookings(); as bookings) {
-      <p class="muted">{{ bookings.length }} bookings · {{ total() }} in all</p>
+      <p class="muted" data-testid="booking-totals">
+        {{ bookings.length }} bookings · {{ price(totals().total_cents) }} booked · {{ price(totals().refund_cents) }} refunded ·
+        <strong>{{ price(totals().net_cents) }} net</strong>
+      </p>
       <table>
         <thead>
-          <tr><th>Launch</th><th>Traveller</th><th>Seats</th><th>Passengers</th><th>Total</th><th>Status</th><th>Booked</th></tr>
+          <tr><th>Launch</th><th>Traveller</th><th>Seats</th><th>Passengers</th><th>Total</th><th>Refund</th><th>Net</th><th>Status</th><th>Booked</th></tr>
         </thead>
         <tbody>
           @for (booking of bookings; track booking.id) {
@@ -44,6 +49,8 @@ import { describeError } from './problem';
               <td>{{ booking.seats }}</td>
               <td>{{ passengerNames(booking) }}</td>
               <td>{{ price(booking.total_cents) }}</td>
+              <td>{{ booking.refund_cents ? price(booking.refund_cents) : '' }}</td>
+              <td>{{ price(net(booking)) }}</td>
               <td><span class="badge" [class]="booking.status">{{ booking.status }}</span></td>
               <td>{{ booking.created_at | date: 'medium' }}</td>
             </tr>
@@ -61,9 +68,9 @@ export class AdminBookings implements OnInit {
   protected readonly bookings = signal<AdminBooking[] | null>(null);
   protected readonly error = signal<string | null>(null);
   private readonly missions = computed(() => new Map(this.launches().map((launch) => [launch.id, launch.mission_name])));
-  protected readonly total = computed(() =>
-    formatCents((this.bookings() ?? []).reduce((sum, booking) => sum + booking.total_cents, 0)),
-  );
+  protected readonly net = netOf;
+  /** A cancelled booking counts only what its refund did not give back. */
+  protected readonly totals = computed(() => bookingTotals(this.bookings() ?? []));
 
   ngOnInit(): void {
     this.api.launches().subscribe({

@@ -271,3 +271,90 @@ export interface RoleHealth {
   role: string;
   actors: ActorHealth[];
 }
+
+export type InvoiceStatus = 'pending' | 'partially_paid' | 'paid' | 'overdue';
+
+/** How an invoice's amount was computed: a share (basis points) of a basis, or a flat fee. */
+export interface InvoiceLine {
+  description: string;
+  basis_cents: number;
+  rate_basis_points: number;
+  amount_cents: number;
+}
+
+export interface Payment {
+  id: string;
+  invoice_id: string;
+  amount_cents: number;
+  paid_on: string;
+  recorded_by: string;
+  created_at: string;
+}
+
+/** The platform's fee for one launched or aborted launch, with its payments. */
+export interface Invoice {
+  id: string;
+  number: string;
+  agency_id: string;
+  agency_name: string;
+  launch_id: string;
+  mission_name: string;
+  launch_outcome: string;
+  issued_on: string;
+  due_on: string;
+  amount_cents: number;
+  paid_cents: number;
+  balance_cents: number;
+  status: InvoiceStatus;
+  reliable_agency: boolean;
+  lines: InvoiceLine[];
+  reminders_sent: number;
+  payments: Payment[];
+}
+
+export interface InvoiceFilter {
+  status?: InvoiceStatus | '';
+  agency_id?: string;
+  launch_id?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface NewPayment {
+  amount_cents: number;
+  paid_on?: string;
+}
+
+export interface RevenueAmounts {
+  fees_invoiced_cents: number;
+  received_cents: number;
+  pending_cents: number;
+}
+
+export interface RevenueAgency extends RevenueAmounts {
+  agency_id: string;
+  agency_name: string;
+  reliable: boolean;
+  launched: number;
+  aborted: number;
+  net_revenue_cents: number;
+}
+
+export interface RevenueMonth extends RevenueAmounts {
+  /** `YYYY-MM` */
+  month: string;
+}
+
+export interface RevenueReport {
+  from: string;
+  to: string;
+  agencies: RevenueAgency[];
+  months: RevenueMonth[];
+  totals: RevenueAmounts & { launched: number; aborted: number; net_revenue_cents: number };
+}
+
+export interface RevenueFilter {
+  from?: string;
+  to?: string;
+  agency_id?: string;
+}

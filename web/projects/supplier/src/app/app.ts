@@ -11,6 +11,7 @@ export class App {
     { label: 'Launches', path: '/launches', roles: ['agency'] },
     { label: 'Rockets', path: '/rockets', roles: ['agency'] },
     { label: 'Bookings', path: '/bookings', roles: ['agency'] },
+    { label: 'Invoices', path: '/invoices', roles: ['agency'] },
     { label: 'Profile', path: '/profile', roles: ['agency'] },
   ];
 }

@@ -1,0 +1,26 @@
+import { bookingTotals, netOf } from './booking-money';
+
+describe('netOf', () => {
+  it('counts a cancelled booking at its total less the refund', () => {
+    expect(netOf({ total_cents: 50_000_000, refund_cents: 45_000_000 })).toBe(5_000_000);
+  });
+
+  it('counts a confirmed booking at its total', () => {
+    expect(netOf({ total_cents: 120_000, refund_cents: 0 })).toBe(120_000);
+  });
+});
+
+describe('bookingTotals', () => {
+  it('adds a cancelled 500,000.00 booking refunded 450,000.00 as 50,000.00 net', () => {
+    expect(
+      bookingTotals([
+        { total_cents: 50_000_000, refund_cents: 45_000_000 },
+        { total_cents: 100_000, refund_cents: 0 },
+      ]),
+    ).toEqual({ total_cents: 50_100_000, refund_cents: 45_000_000, net_cents: 5_100_000 });
+  });
+
+  it('is zero for no bookings', () => {
+    expect(bookingTotals([])).toEqual({ total_cents: 0, refund_cents: 0, net_cents: 0 });
+  });
+});
