@@ -171,7 +171,8 @@ pub enum DecisionOutcome {
 }
 
 /// The launch event snapshot, built here only: the launch as `row` gives it, with its history.
-fn snapshot(
+/// The launch as its events carry it: the one place a `LaunchSnapshot` is built.
+pub fn snapshot(
     row: &LaunchRow,
     agency: &AgencyRow,
     status_history: Vec<StatusChange>,

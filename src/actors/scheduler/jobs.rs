@@ -9,19 +9,17 @@ use uuid::Uuid;
 use crate::actors::mailer::delivery;
 use crate::clock::SharedClock;
 use crate::domain::invoice::{InvoiceTerms, reminder_due};
-use crate::domain::launch::{LaunchStatus, Reach};
 use crate::domain::scheduling::{JobName, UnitKey};
 use crate::storage::amqp::EventEnvelope;
-use crate::storage::amqp::events::{
-    INVOICE_OVERDUE, LAUNCH_VIP_NOTICE, LaunchSnapshot, LaunchVipNotice, Origin,
-};
+use crate::storage::amqp::events::{INVOICE_OVERDUE, LAUNCH_VIP_NOTICE, LaunchVipNotice, Origin};
 use crate::storage::mongo::system::SystemStore;
-use crate::storage::postgres::launches::{self, LaunchRow};
-use crate::storage::postgres::scheduler::{self as records, JobRun, LaunchAwaitingNotice};
+use crate::storage::postgres::launches;
+use crate::storage::postgres::profiles::AgencyRow;
+use crate::storage::postgres::scheduler::{self as records, JobRun};
 use crate::storage::postgres::{invoices, outbox};
 use crate::storage::smtp::Mailer;
 use crate::usecases::invoicing::{invoice_event, notice_of};
-use crate::usecases::launches::{DecisionOutcome, LaunchUseCases};
+use crate::usecases::launches::{self as launches_usecases, DecisionOutcome, LaunchUseCases};
 
 /// How many due units one run takes at most; the next tick takes the rest.
 const UNITS_PER_RUN: i64 = 200;
@@ -182,7 +180,15 @@ impl JobRunner {
             let recipients = records::vip_travellers(&mut transaction, launch.id).await?;
             if !recipients.is_empty() {
                 let notice = LaunchVipNotice {
-                    launch: snapshot(&launch, &awaiting)?,
+                    launch: launches_usecases::snapshot(
+                        &launch,
+                        &AgencyRow {
+                            user_id: launch.agency_id,
+                            name: awaiting.agency_name.clone(),
+                            contact_email: awaiting.agency_email.clone(),
+                        },
+                        Vec::new(),
+                    )?,
                     recipients,
                 };
                 let origin = Origin {
@@ -239,28 +245,6 @@ impl JobRunner {
         }
         Ok(())
     }
-}
-
-fn snapshot(launch: &LaunchRow, agency: &LaunchAwaitingNotice) -> anyhow::Result<LaunchSnapshot> {
-    Ok(LaunchSnapshot {
-        launch_id: launch.id.to_string(),
-        agency_id: launch.agency_id.to_string(),
-        agency_name: agency.agency_name.clone(),
-        agency_email: agency.agency_email.clone(),
-        rocket_name: launch.rocket_name.clone(),
-        mission_name: launch.mission_name.clone(),
-        spaceport: launch.spaceport.clone(),
-        destination: Reach::parse(&launch.destination)?,
-        launch_at: launch.launch_at,
-        price_per_seat_cents: launch.price_per_seat_cents,
-        minimum_passengers: u32::try_from(launch.minimum_passengers)?,
-        capacity: u32::try_from(launch.capacity)?,
-        status: LaunchStatus::parse(&launch.status)?,
-        slug: launch.slug.clone(),
-        status_reason: None,
-        revision: u32::try_from(launch.revision)?,
-        status_history: Vec::new(),
-    })
 }
 
 /// When the next tick of this process is due, by the clock: the jobs API shows it.
