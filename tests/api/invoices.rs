@@ -252,9 +252,7 @@ async fn fifty_launches_closing_at_once_get_fifty_gapless_numbers() {
     join_all(launch_ids.iter().map(|id| app.abort(&agency, id))).await;
     // Besides the admin role's consumer, every launch is invoiced twice more at once from here,
     // racing it: 150 attempts, 50 invoices.
-    let pool = sqlx::PgPool::connect(app.settings.database_url.expose())
-        .await
-        .unwrap();
+    let pool = app.operations_db().await;
     let today = chrono::Utc::now().date_naive();
     let attempts = launch_ids.iter().chain(launch_ids.iter()).map(|id| {
         let pool = pool.clone();
