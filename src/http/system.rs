@@ -434,7 +434,7 @@ async fn set_status(
 ) -> Result<UserDocument, ApiError> {
     state
         .store
-        .set_user_status(user_id, status)
+        .set_user_status(user_id, status, Utc::now())
         .await
         .map_err(ApiError::internal)?
         .ok_or(ApiError::NotFound("user"))

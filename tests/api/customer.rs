@@ -464,10 +464,14 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
     let mut process = CustomerProcess::start(&app.settings, free_port()).await;
     let base = process.url.clone();
 
+    // The kill waits for a first confirmation, however slow the machine: a kill at a fixed time
+    // could come before the process has confirmed anything.
+    let first_confirmed = tokio::sync::Notify::new();
     let storm = join_all(crowd.iter().enumerate().map(|(index, traveler)| {
         let client = app.client.clone();
         let base = base.clone();
         let launch_id = launch_id.clone();
+        let first_confirmed = &first_confirmed;
         async move {
             // Spread the requests over the kill.
             tokio::time::sleep(Duration::from_millis(5 * index as u64)).await;
@@ -483,11 +487,15 @@ async fn killing_the_process_mid_storm_loses_no_confirmed_booking() {
                 .await
                 .ok()?;
             let status = response.status();
-            Some((status, response.json::<Value>().await.ok()?))
+            let body = response.json::<Value>().await.ok()?;
+            if status == StatusCode::CREATED {
+                first_confirmed.notify_one();
+            }
+            Some((status, body))
         }
     }));
     let killer = async {
-        tokio::time::sleep(Duration::from_millis(120)).await;
+        let _ = tokio::time::timeout(Duration::from_secs(30), first_confirmed.notified()).await;
         process.kill();
     };
     let (outcomes, ()) = futures_util::join!(storm, killer);

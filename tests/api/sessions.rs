@@ -516,3 +516,60 @@ async fn the_supervision_tree_is_for_it_only_and_the_probes_stay_open() {
     }
     app.stop().await;
 }
+
+/// FerretDB applies an update by reading the whole document and writing it back, so two updates
+/// of one document at once can lose one. The outbox relay marks a new account published while IT
+/// may be disabling it: the disable must hold whatever the relay does.
+#[actix_web::test]
+async fn a_disable_racing_the_outbox_relay_is_never_undone() {
+    use astro_bookings::domain::user::AccountStatus;
+    use astro_bookings::storage::mongo::system::UserDocument;
+    let app = spawn_app().await;
+    let store = app.system_store().await;
+    let mut accounts = Vec::new();
+    for index in 0..100 {
+        let user = UserDocument {
+            email: format!("race-{index}@astro.test"),
+            user_id: uuid::Uuid::new_v4().to_string(),
+            name: "Racer".into(),
+            role: UserRole::Financial,
+            status: AccountStatus::Active,
+            password_hash: "not-a-hash".into(),
+            created_at: chrono::Utc::now(),
+            event_id: uuid::Uuid::new_v4().to_string(),
+            outbox_published: false,
+            created_by: None,
+            request_id: None,
+        };
+        assert!(store.insert_user(&user).await.unwrap());
+        accounts.push((user.user_id, user.email));
+    }
+    futures_util::future::join_all(accounts.iter().map(|(user_id, email)| {
+        let store = store.clone();
+        async move {
+            let marks =
+                futures_util::future::join_all((0..10).map(|_| store.mark_user_published(email)));
+            let (disabled, marked) = futures_util::join!(
+                store.set_user_status(user_id, AccountStatus::Disabled, chrono::Utc::now()),
+                marks
+            );
+            disabled.unwrap().unwrap();
+            marked.into_iter().for_each(|mark| mark.unwrap());
+        }
+    }))
+    .await;
+    let mut undone = Vec::new();
+    for (user_id, email) in &accounts {
+        let by_id = store.user_by_id(user_id).await.unwrap().unwrap();
+        let by_email = store.user_by_email(email).await.unwrap().unwrap();
+        if by_id.status != AccountStatus::Disabled || by_email.status != AccountStatus::Disabled {
+            undone.push(email.clone());
+        }
+    }
+    assert!(
+        undone.is_empty(),
+        "{} disables undone by the relay: {undone:?}",
+        undone.len()
+    );
+    app.stop().await;
+}

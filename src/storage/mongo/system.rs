@@ -1,5 +1,7 @@
 //! The system DB: credentials, sessions, logs, sync jobs and notifications.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use mongodb::bson::{Document, doc};
@@ -25,6 +27,8 @@ pub struct UserDocument {
     pub user_id: String,
     pub name: String,
     pub role: UserRole,
+    /// The status it was created with; the store reads any later change from `account_statuses`
+    /// over it, so what callers get is the account's status now.
     pub status: AccountStatus,
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
@@ -284,9 +288,22 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
+/// The status IT last gave an account, apart from its user document: FerretDB applies an update by
+/// writing the whole document back, so a status written into the user document could be undone by
+/// the outbox relay marking that document published at the same moment. Only status changes write
+/// this document, whole, and the last one wins.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AccountStatusDocument {
+    #[serde(rename = "_id")]
+    user_id: String,
+    status: AccountStatus,
+    changed_at: DateTime<Utc>,
+}
+
 #[derive(Clone)]
 pub struct SystemStore {
     users: Collection<UserDocument>,
+    statuses: Collection<AccountStatusDocument>,
     sessions: Collection<RefreshTokenDocument>,
     rotations: Collection<RotationDocument>,
     revoked_sessions: Collection<RevokedSessionDocument>,
@@ -299,6 +316,7 @@ impl SystemStore {
     pub fn new(database: &Database) -> Self {
         Self {
             users: database.collection("users"),
+            statuses: database.collection("account_statuses"),
             // The collection keeps its first name: its documents are sessions' refresh tokens.
             sessions: database.collection("sessions"),
             rotations: database.collection("refresh_rotations"),
@@ -345,12 +363,27 @@ impl SystemStore {
 
     #[tracing::instrument(skip_all)]
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserDocument>, StoreError> {
-        self.users.find_one(doc! {"_id": email}).await
+        let user = self.users.find_one(doc! {"_id": email}).await?;
+        self.with_status_now(user).await
     }
 
     #[tracing::instrument(skip_all, fields(user_id))]
     pub async fn user_by_id(&self, user_id: &str) -> Result<Option<UserDocument>, StoreError> {
-        self.users.find_one(doc! {"user_id": user_id}).await
+        let user = self.users.find_one(doc! {"user_id": user_id}).await?;
+        self.with_status_now(user).await
+    }
+
+    async fn with_status_now(
+        &self,
+        user: Option<UserDocument>,
+    ) -> Result<Option<UserDocument>, StoreError> {
+        let Some(mut user) = user else {
+            return Ok(None);
+        };
+        if let Some(changed) = self.statuses.find_one(doc! {"_id": &user.user_id}).await? {
+            user.status = changed.status;
+        }
+        Ok(Some(user))
     }
 
     #[tracing::instrument(skip_all)]
@@ -363,10 +396,26 @@ impl SystemStore {
         mark_published(&self.users, email).await
     }
 
-    /// Accounts newest first, filtered by exact fields (and any `$or`), at most `limit`.
+    /// Accounts newest first, filtered by exact fields (and any `$or`), at most `limit`, each with
+    /// its status now.
     #[tracing::instrument(skip_all)]
     pub async fn users(&self, filter: ListFilter) -> Result<Vec<UserDocument>, StoreError> {
-        newest_first(&self.users, filter.fields, "created_at", filter.limit).await
+        let mut users =
+            newest_first(&self.users, filter.fields, "created_at", filter.limit).await?;
+        let ids: Vec<&str> = users.iter().map(|user| user.user_id.as_str()).collect();
+        let changed: HashMap<String, AccountStatus> = self
+            .statuses
+            .find(doc! {"_id": {"$in": ids}})
+            .await?
+            .map_ok(|changed| (changed.user_id, changed.status))
+            .try_collect()
+            .await?;
+        for user in &mut users {
+            if let Some(status) = changed.get(&user.user_id) {
+                user.status = *status;
+            }
+        }
+        Ok(users)
     }
 
     /// Sets an account's status; the account as stored afterwards, or `None` if there is none.
@@ -375,15 +424,25 @@ impl SystemStore {
         &self,
         user_id: &str,
         status: AccountStatus,
+        now: DateTime<Utc>,
     ) -> Result<Option<UserDocument>, StoreError> {
-        let status = mongodb::bson::to_bson(&status).unwrap_or_default();
-        let updated = self
+        if self
             .users
-            .update_one(doc! {"user_id": user_id}, doc! {"$set": {"status": status}})
-            .await?;
-        if updated.matched_count == 0 {
+            .find_one(doc! {"user_id": user_id})
+            .await?
+            .is_none()
+        {
             return Ok(None);
         }
+        let changed = AccountStatusDocument {
+            user_id: user_id.to_owned(),
+            status,
+            changed_at: now,
+        };
+        self.statuses
+            .replace_one(doc! {"_id": user_id}, &changed)
+            .upsert(true)
+            .await?;
         self.user_by_id(user_id).await
     }
 
