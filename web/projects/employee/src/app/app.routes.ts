@@ -3,6 +3,7 @@ import { Router, Routes } from '@angular/router';
 import { AdminBookings, SessionStore, SignIn, requireRole } from '@astro/shared';
 import { InvoiceDetail } from './finance/invoice-detail';
 import { Invoices } from './finance/invoices';
+import { FinanceLaunches } from './finance/launches';
 import { Revenue } from './finance/revenue';
 import { Accounts } from './it/accounts';
 import { Health } from './it/health';
@@ -26,6 +27,7 @@ export const routes: Routes = [
     title: 'Sign in · Astro Bookings employees',
   },
   { path: 'bookings', component: AdminBookings, canActivate: [requireRole('financial', 'it')], title: 'Bookings · Astro Bookings employees' },
+  { path: 'launches', component: FinanceLaunches, canActivate: [financial], title: 'Launches · Astro Bookings employees' },
   { path: 'invoices', component: Invoices, canActivate: [financial], title: 'Invoices · Astro Bookings employees' },
   { path: 'invoices/:id', component: InvoiceDetail, canActivate: [financial], title: 'Invoice · Astro Bookings employees' },
   { path: 'revenue', component: Revenue, canActivate: [financial], title: 'Revenue · Astro Bookings employees' },

@@ -9,6 +9,7 @@ import { NavLink, Shell } from '@astro/shared';
 export class App {
   protected readonly links: NavLink[] = [
     { label: 'Bookings', path: '/bookings', roles: ['financial', 'it'] },
+    { label: 'Launches', path: '/launches', roles: ['financial'] },
     { label: 'Invoices', path: '/invoices', roles: ['financial'] },
     { label: 'Revenue', path: '/revenue', roles: ['financial'] },
     { label: 'Logs', path: '/logs', roles: ['it'] },

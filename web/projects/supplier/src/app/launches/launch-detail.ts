@@ -10,10 +10,11 @@ import {
   describeError,
   describeStatusChange,
   formatCents,
+  moneyOf,
   reachName,
   statusName,
 } from '@astro/shared';
-import { moneyOf, occupancyOf } from './occupancy';
+import { occupancyOf } from './occupancy';
 import { StatusActions } from './status-actions';
 
 /** One launch of the agency: occupancy against the minimum, money, status changes, history, passengers. */

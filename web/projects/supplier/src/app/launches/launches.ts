@@ -2,9 +2,8 @@ import { DatePipe } from '@angular/common';
 import { Component, OnInit, computed, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
-import { AdminApi, Launch, Rocket, describeError, formatCents, formatPercent, reachName, statusName } from '@astro/shared';
+import { AdminApi, Launch, Rocket, describeError, formatCents, formatPercent, moneyOf, reachName, statusName } from '@astro/shared';
 import { LaunchFormValue, emptyLaunchForm, reachableDestinations, schedulableRockets, toLaunchRequest } from './launch-form';
-import { moneyOf } from './occupancy';
 
 /** The agency's launches, with occupancy and money at a glance, and the form to schedule a new one. */
 @Component({

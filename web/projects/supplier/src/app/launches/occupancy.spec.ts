@@ -1,4 +1,4 @@
-import { moneyOf, occupancyOf } from './occupancy';
+import { occupancyOf } from './occupancy';
 
 describe('occupancyOf', () => {
   it('counts what is left to reach the minimum', () => {
@@ -18,15 +18,5 @@ describe('occupancyOf', () => {
     const occupancy = occupancyOf({ seats_sold: 5, seats_free: 1, capacity: 6, minimum_passengers: 3, occupancy_percent: 83.3 });
     expect(occupancy.toMinimum).toBe(0);
     expect(occupancy.minimumText).toBe('Minimum of 3 reached');
-  });
-});
-
-describe('moneyOf', () => {
-  it('shows what travellers paid, the refunds and the revenue that stays', () => {
-    expect(moneyOf({ revenue_cents: 270_000, refunds_cents: 90_000 })).toEqual({
-      paid: '$3,600.00',
-      refunds: '$900.00',
-      revenue: '$2,700.00',
-    });
   });
 });

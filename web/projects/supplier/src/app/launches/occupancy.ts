@@ -1,4 +1,4 @@
-import { Launch, formatCents, formatPercent } from '@astro/shared';
+import { Launch, formatPercent } from '@astro/shared';
 
 type Seats = Pick<Launch, 'seats_sold' | 'seats_free' | 'capacity' | 'minimum_passengers' | 'occupancy_percent'>;
 
@@ -29,20 +29,5 @@ export function occupancyOf(launch: Seats): Occupancy {
       toMinimum === 0
         ? `Minimum of ${launch.minimum_passengers} reached`
         : `${toMinimum} more to reach the minimum of ${launch.minimum_passengers}`,
-  };
-}
-
-/** Money collected on a launch: what travellers paid, what was refunded, and what stays. */
-export interface MoneyCollected {
-  paid: string;
-  refunds: string;
-  revenue: string;
-}
-
-export function moneyOf(launch: Pick<Launch, 'revenue_cents' | 'refunds_cents'>): MoneyCollected {
-  return {
-    paid: formatCents(launch.revenue_cents + launch.refunds_cents),
-    refunds: formatCents(launch.refunds_cents),
-    revenue: formatCents(launch.revenue_cents),
   };
 }
