@@ -66,3 +66,24 @@ export function localDateTime(date: Date): string {
     `T${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
   );
 }
+
+/** The agency adds a 4-seat moon rocket and schedules `mission` on it 400 days out, $1,000.00 a seat, over the admin API; answers the launch. */
+export async function launchOverApi(
+  request: APIRequestContext,
+  agency: Record<string, string>,
+  mission: string,
+  rocketName: string,
+): Promise<{ id: string; slug: string }> {
+  const rocket = await (
+    await request.post('/api/admin/rockets', { headers: agency, data: { name: rocketName, model: 'R1', capacity: 4, range: 'moon' } })
+  ).json();
+  const launched = await request.post('/api/admin/launches', {
+    headers: agency,
+    data: {
+      rocket_id: rocket.id, mission_name: mission, spaceport: 'Kourou', destination: 'moon',
+      launch_at: new Date(Date.now() + 400 * 86_400_000).toISOString(), price_per_seat_cents: 100_000, minimum_passengers: 1,
+    },
+  });
+  expect(launched.status()).toBe(201);
+  return launched.json();
+}

@@ -5,6 +5,7 @@ import {
   bearer,
   itEmail,
   itPassword,
+  launchOverApi,
   nav,
   signIn,
   signOut,
@@ -166,16 +167,7 @@ test('a traveller cancels with a refund in the customer app, and the agency abor
 
   // Set-up over the APIs: the agency, a launch 400 days out (a 90 % refund), a traveller.
   const agencyAuth = bearer(await agencyOverApi(request, 'Abort Agency', agencyEmail, 'agency-pass-12'));
-  const rocket = await (
-    await request.post('/api/admin/rockets', { headers: agencyAuth, data: { name: `Abort Hopper ${tag}`, model: 'AH', capacity: 4, range: 'moon' } })
-  ).json();
-  const launchAt = new Date(Date.now() + 400 * 86_400_000).toISOString();
-  const launch = await (
-    await request.post('/api/admin/launches', {
-      headers: agencyAuth,
-      data: { rocket_id: rocket.id, mission_name: mission, spaceport: 'Kourou', destination: 'moon', launch_at: launchAt, price_per_seat_cents: 100_000, minimum_passengers: 1 },
-    })
-  ).json();
+  const launch = await launchOverApi(request, agencyAuth, mission, `Abort Hopper ${tag}`);
   await travellerOverApi(request, 'Cancel Traveller', travelerEmail, 'traveler-pass-1');
 
   // The traveller books two seats, then cancels one booking from "My bookings".
