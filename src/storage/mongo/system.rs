@@ -418,7 +418,7 @@ impl SystemStore {
         Ok(users)
     }
 
-    /// Sets an account's status; the account as stored afterwards, or `None` if there is none.
+    /// Sets an account's status; the account with it, or `None` if there is none.
     #[tracing::instrument(skip_all, fields(user_id))]
     pub async fn set_user_status(
         &self,
@@ -426,14 +426,9 @@ impl SystemStore {
         status: AccountStatus,
         now: DateTime<Utc>,
     ) -> Result<Option<UserDocument>, StoreError> {
-        if self
-            .users
-            .find_one(doc! {"user_id": user_id})
-            .await?
-            .is_none()
-        {
+        let Some(mut user) = self.users.find_one(doc! {"user_id": user_id}).await? else {
             return Ok(None);
-        }
+        };
         let changed = AccountStatusDocument {
             user_id: user_id.to_owned(),
             status,
@@ -443,7 +438,8 @@ impl SystemStore {
             .replace_one(doc! {"_id": user_id}, &changed)
             .upsert(true)
             .await?;
-        self.user_by_id(user_id).await
+        user.status = status;
+        Ok(Some(user))
     }
 
     #[tracing::instrument(skip_all)]
